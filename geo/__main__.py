@@ -1,0 +1,7 @@
+"""``python -m geo``: the qtmap command line (see geo/cli.py)."""
+
+import sys
+
+from geo.cli import main
+
+sys.exit(main())

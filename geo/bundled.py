@@ -1,0 +1,109 @@
+"""Paths and loaders of the datasets bundled in data/.
+
+Examples
+--------
+>>> load_layer("district_seat").shape[0]
+10
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# Layer kind -> file under data/ (one file per kind).
+FILES: dict[str, str] = {
+    "project": "projects.geojson",
+    "industrial_park": "industrial_parks.geojson",
+    "economic_zone": "economic_zones.geojson",
+    "industrial_cluster": "industrial_clusters.geojson",
+    "infrastructure": "infrastructure.geojson",
+    "district_seat": "district_seats.geojson",
+    "province": "base/province.geojson",
+    "neighbour": "base/neighbours.geojson",
+    "border": "base/border_vnm_lao.geojson",
+    "coastline": "base/coastline.geojson",
+    "road": "base/roads_national.geojson",
+}
+
+# Attribution to show with each bundled base layer (see data/SOURCES.md).
+ATTRIBUTION = (
+    "Province outline: Open Development Mekong / Department of Survey and Mapping (Viet Nam), via geoBoundaries "
+    "(Runfola et al. 2020), CC BY-SA 4.0 · Neighbours: geoBoundaries.org · Border, coastline: Made with Natural Earth "
+    "· Roads: © OpenStreetMap contributors (ODbL) · Industrial data: Conclusion 11-KL/TU (2012) and the qtmap fact "
+    "sheet (many locations inferred)"
+)
+DATA_DATE = "2011 (Conclusion 11-KL/TU, 12 Jan 2012), with later context to 2025"
+
+
+@cache
+def _read(kind: str) -> gpd.GeoDataFrame:
+    from geo.readers import coerce_to_schema
+
+    gdf = gpd.read_file(DATA_DIR / FILES[kind], engine="pyogrio")
+    return coerce_to_schema(gdf, kind) if kind in _ENTITY else gdf
+
+
+_ENTITY = {"project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure", "district_seat"}
+
+
+def load_layer(kind: str) -> gpd.GeoDataFrame:
+    """Return a copy of the bundled layer ``kind`` (EPSG:4326)."""
+    return _read(kind).copy()
+
+
+def load_all() -> dict[str, gpd.GeoDataFrame]:
+    """Return every bundled layer, keyed by kind."""
+    return {kind: load_layer(kind) for kind in FILES}
+
+
+def load_sources() -> dict[str, str]:
+    """Return source key -> URL (or description where no URL exists)."""
+    df = pd.read_csv(DATA_DIR / "sources.csv", dtype=str, keep_default_na=False)
+    return {r.key: (r.url or r.description) for r in df.itertuples()}
+
+
+def load_aggregates() -> pd.DataFrame:
+    """Return the conclusion's reported figures (data/src/aggregates.csv)."""
+    return pd.read_csv(DATA_DIR / "src" / "aggregates.csv", dtype={"compare_filter": str}, keep_default_na=False)
+
+
+ZONE_KINDS: tuple[str, ...] = ("industrial_park", "economic_zone", "industrial_cluster")
+
+
+def load_zones() -> gpd.GeoDataFrame:
+    """Return parks, economic zones and clusters as one layer with a ``kind`` column."""
+    parts = []
+    for kind in ZONE_KINDS:
+        gdf = load_layer(kind)
+        gdf.insert(0, "kind", kind)
+        parts.append(gdf)
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+
+
+def zone_ids() -> tuple[str, ...]:
+    """Ids of every bundled park, economic zone and cluster."""
+    return tuple(load_zones()["id"])
+
+
+def load_register(path: str | Path | None = None, crs: str | None = None) -> gpd.GeoDataFrame:
+    """Return the project register: the bundled one, or the file at ``path`` if valid.
+
+    Raises ValueError with the validator's report (one line per problem) when the
+    file has problems: nothing is loaded partially.
+    """
+    from geo.filters import with_search_index
+
+    if path is None:
+        return with_search_index(load_layer("project"))
+    from geo.validate import validate_file
+
+    report = validate_file(path, kind="project", crs=crs)
+    if report.exit_code != 0:
+        raise ValueError("\n".join(report.lines()))
+    return with_search_index(report.data)

@@ -1,0 +1,143 @@
+"""The qtmap command line: ``python -m geo validate|export|html|data``.
+
+Each command parses its arguments and hands the work to one plain function in
+geo/; user errors exit non-zero with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.filters import Filters
+from geo.i18n import LANGS
+from geo.schema import KINDS, codes
+
+
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that draws or writes the project register."""
+    p.add_argument("--projects", type=Path, metavar="FILE",
+                   help="project register to use instead of the bundled one (any format `validate` reads)")
+    p.add_argument("--crs", help="CRS of projected X/Y columns in --projects (e.g. vn2000-utm48, vn2000-tm3-quangtri)")
+    p.add_argument("--sector", default="", help="comma-separated sector codes: " + ", ".join(codes("sector")))
+    p.add_argument("--status", default="", help="comma-separated status codes: " + ", ".join(codes("status")))
+    p.add_argument("--district", default="", help="comma-separated district codes: " + ", ".join(codes("district")))
+    p.add_argument("--zone", default="", help="comma-separated park/zone/cluster ids (projects inside them)")
+    p.add_argument("--years", default="", help="year range of the status, e.g. 2004-2011")
+    p.add_argument("-q", "--query", default="", help="text search over names and investors (ignores diacritics)")
+    p.add_argument("--lang", choices=LANGS, default="vi", help="language of labels (default: vi)")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    """Build :class:`Filters` from parsed options; unknown codes are a usage error."""
+    from geo.bundled import zone_ids
+
+    params = {"sector": args.sector, "status": args.status, "district": args.district, "zone": args.zone,
+              "years": args.years, "q": args.query}
+    filters = Filters.from_query_params(params, zone_ids())
+    if filters.ignored:
+        raise SystemExit(f"error: unknown filter value(s): {', '.join(filters.ignored)}. "
+                         "Run `python -m geo <command> --help` for the valid codes.")
+    return filters
+
+
+def load_projects_or_exit(path: Path | None, crs: str | None = None):
+    """Load the register at ``path`` (or the bundled one); exit 1 listing problems if invalid."""
+    from geo.bundled import load_register
+
+    try:
+        return load_register(path, crs)
+    except ValueError as exc:  # a report of problems, already formatted
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a data file against the qtmap schema; one line per problem."""
+    from geo.validate import validate_file
+
+    report = validate_file(args.file, kind=args.kind, crs=args.crs)
+    for line in report.lines():
+        print(line)
+    return report.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a print-quality report map (PNG, PDF or SVG), or an atlas PDF."""
+    from geo.export import ExportOptions, export_atlas, export_map
+
+    projects = load_projects_or_exit(args.projects, args.crs)
+    options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
+                            title=args.title, extent=args.extent,
+                            layers=tuple(x for x in args.layers.split(",") if x) if args.layers else None)
+    if args.atlas:
+        pages = export_atlas(args.out, args.atlas, projects, filters_from_args(args), options)
+        print(f"wrote {args.out} ({pages} pages)")
+    else:
+        export_map(args.out, projects, filters_from_args(args), options)
+        print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    """Write a single self-contained interactive map that works offline from disk."""
+    from geo.htmlmap import write_html
+
+    projects = load_projects_or_exit(args.projects, args.crs)
+    size = write_html(args.out, projects, filters_from_args(args), lang=args.lang)
+    print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX)."""
+    from geo.dataexport import write_data
+
+    projects = load_projects_or_exit(args.projects, args.crs)
+    n = write_data(args.out, projects, filters_from_args(args))
+    print(f"wrote {args.out} ({n} records)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m geo``."""
+    parser = argparse.ArgumentParser(prog="python -m geo", description="qtmap: Quảng Trị industrial planning map")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help=cmd_validate.__doc__, description=cmd_validate.__doc__)
+    p.add_argument("file", type=Path)
+    p.add_argument("--kind", choices=sorted(KINDS), default=None,
+                   help="layer kind of the file (default: guessed from its columns, else project)")
+    p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
+    p.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf or .svg (.pdf for --atlas)")
+    _add_filter_options(p)
+    p.add_argument("--layers", default="", help="comma-separated layer kinds to draw (default: all)")
+    p.add_argument("--paper", choices=("A4", "A3"), default="A4")
+    p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape")
+    p.add_argument("--dpi", type=int, default=300)
+    p.add_argument("--title", default=None, help="map title (default: a title in --lang)")
+    p.add_argument("--extent", default="province", help="'province' or the id of a feature to zoom to")
+    p.add_argument("--atlas", choices=("industrial_park", "economic_zone", "industrial_cluster", "district"),
+                   help="one page per feature of this kind, into one multi-page PDF")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("html", help=cmd_html.__doc__, description=cmd_html.__doc__)
+    p.add_argument("--out", type=Path, required=True, help="output .html file")
+    _add_filter_options(p)
+    p.set_defaults(func=cmd_html)
+
+    p = sub.add_parser("data", help=cmd_data.__doc__, description=cmd_data.__doc__)
+    p.add_argument("--out", type=Path, required=True, help="output file: .geojson, .gpkg, .csv or .xlsx")
+    _add_filter_options(p)
+    p.set_defaults(func=cmd_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,192 @@
+"""Filtering the project register: one pure implementation for the app, the exports and the CLI.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point
+>>> gdf = gpd.GeoDataFrame({"id": ["a", "b"], "name_vi": ["Nhà máy Quán Ngang", "Trạm B"],
+...     "sector": ["processing", "electricity"], "status": ["operating", "planned"]},
+...     geometry=[Point(107.1, 16.88), Point(107.0, 16.8)], crs="EPSG:4326")
+>>> list(apply_filters(gdf, Filters(query="quan ngang"))["id"])
+['a']
+>>> list(apply_filters(gdf, Filters(sectors=("electricity",)))["id"])
+['b']
+>>> Filters.from_query_params({"sector": "electricity,bogus", "q": "đông hà"}).to_query_params()
+{'sector': 'electricity', 'q': 'đông hà'}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.i18n import t
+from geo.schema import codes, fold, label
+
+SEARCH_FIELDS: tuple[str, ...] = ("name_vi", "name_en", "investor", "subsector")
+SEARCH_COLUMN = "_search"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A set of filters; empty tuples and None mean "no restriction"."""
+
+    sectors: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()  # ids of parks, economic zones or clusters
+    years: tuple[int, int] | None = None  # inclusive range of status_year (or year)
+    query: str = ""
+    _unknown: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def is_empty(self) -> bool:
+        """True when no filter restricts the register."""
+        return not (self.sectors or self.statuses or self.districts or self.zones or self.years or self.query)
+
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """Query-parameter values that were not known codes and were ignored."""
+        return self._unknown
+
+    def to_query_params(self) -> dict[str, str]:
+        """Return the URL query parameters that restore these filters."""
+        params: dict[str, str] = {}
+        for key, values in (("sector", self.sectors), ("status", self.statuses),
+                            ("district", self.districts), ("zone", self.zones)):
+            if values:
+                params[key] = ",".join(values)
+        if self.years:
+            params["years"] = f"{self.years[0]}-{self.years[1]}"
+        if self.query:
+            params["q"] = self.query
+        return params
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, str | list[str]], zone_ids: tuple[str, ...] = ()) -> Filters:
+        """Build filters from URL query parameters, ignoring (and remembering) unknown codes.
+
+        ``zone_ids`` lists the valid zone ids; when empty, any zone id is accepted.
+        """
+        unknown: list[str] = []
+
+        def pick(key: str, allowed: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+            raw = params.get(key, "")
+            raw = ",".join(raw) if isinstance(raw, list) else raw
+            out = []
+            for value in (v.strip() for v in raw.split(",")):
+                if not value:
+                    continue
+                if allowed and value not in allowed:
+                    unknown.append(f"{key}={value}")
+                elif value not in out:
+                    out.append(value)
+            return tuple(out)
+
+        years = None
+        raw_years = params.get("years", "")
+        raw_years = raw_years[0] if isinstance(raw_years, list) else raw_years
+        if raw_years:
+            try:
+                lo, hi = (int(x) for x in raw_years.split("-", 1))
+                years = (min(lo, hi), max(lo, hi))
+            except ValueError:
+                unknown.append(f"years={raw_years}")
+        query = params.get("q", "")
+        query = query[0] if isinstance(query, list) else query
+        return cls(pick("sector", codes("sector")), pick("status", codes("status")),
+                   pick("district", codes("district")), pick("zone", zone_ids), years, query.strip(),
+                   tuple(unknown))
+
+    def describe(self, lang: str = "vi", zone_names: Mapping[str, str] | None = None) -> str:
+        """Return a one-line human description (used as the subtitle of report maps)."""
+        parts = []
+        if self.sectors:
+            parts.append(f"{t('filter_sector', lang)}: " + ", ".join(label("sector", c, lang) for c in self.sectors))
+        if self.statuses:
+            parts.append(f"{t('filter_status', lang)}: " + ", ".join(label("status", c, lang) for c in self.statuses))
+        if self.districts:
+            parts.append(f"{t('filter_district', lang)}: "
+                         + ", ".join(label("district", c, lang) for c in self.districts))
+        if self.zones:
+            names = zone_names or {}
+            parts.append(f"{t('filter_zone', lang)}: " + ", ".join(names.get(z, z) for z in self.zones))
+        if self.years:
+            parts.append(f"{t('filter_years', lang)}: {self.years[0]}–{self.years[1]}")
+        if self.query:
+            parts.append(f"“{self.query}”")
+        return " · ".join(parts) if parts else t("report_all_projects", lang)
+
+    def with_(self, **changes: object) -> Filters:
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+
+def fold_series(values: pd.Series) -> pd.Series:
+    """Vectorised :func:`geo.schema.fold` over a Series of strings (None becomes '')."""
+    s = values.fillna("").astype(str).str.replace("đ", "d").str.replace("Đ", "D")
+    s = s.str.normalize("NFD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
+    return s.str.replace(r"[_\-\s]+", " ", regex=True)
+
+
+def search_index(gdf: pd.DataFrame) -> pd.Series:
+    """Return the folded text that free-text search matches against, one string per row."""
+    cols = [c for c in SEARCH_FIELDS if c in gdf.columns]
+    if not cols:
+        return pd.Series("", index=gdf.index)
+    text = fold_series(gdf[cols[0]])
+    for c in cols[1:]:
+        text = text + " | " + fold_series(gdf[c])
+    return text
+
+
+def with_search_index(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``gdf`` with the search column precomputed (do this once, after loading)."""
+    out = gdf.copy()
+    out[SEARCH_COLUMN] = search_index(out)
+    return out
+
+
+def _in_zones(projects: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_ids: tuple[str, ...]) -> np.ndarray:
+    """Mask of projects that name one of ``zone_ids`` or lie inside its geometry."""
+    mask = projects["zone_id"].isin(zone_ids).to_numpy() if "zone_id" in projects else np.zeros(len(projects), bool)
+    chosen = zones[zones["id"].isin(zone_ids) & zones.geometry.notna()]
+    chosen = chosen[chosen.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if len(chosen) and projects.geometry.notna().any():
+        hits = projects.sindex.query(chosen.geometry, predicate="intersects")[1]
+        mask[np.unique(hits)] = True
+    return mask
+
+
+def apply_filters(projects: gpd.GeoDataFrame, filters: Filters,
+                  zones: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Return the rows of ``projects`` that pass every filter (order and columns kept).
+
+    ``zones`` (parks, economic zones and clusters with an ``id`` column) is needed for
+    the zone filter to use geometry; without it only the ``zone_id`` field is used.
+    """
+    mask = np.ones(len(projects), dtype=bool)
+    for column, wanted in (("sector", filters.sectors), ("status", filters.statuses),
+                           ("district", filters.districts)):
+        if wanted:
+            mask &= projects[column].isin(wanted).to_numpy() if column in projects else False
+    if filters.zones:
+        if zones is None:
+            mask &= projects["zone_id"].isin(filters.zones).to_numpy() if "zone_id" in projects else False
+        else:
+            mask &= _in_zones(projects, zones, filters.zones)
+    if filters.years:
+        year = pd.Series(pd.NA, index=projects.index, dtype="Float64")
+        for column in ("year", "status_year"):
+            if column in projects:
+                year = pd.to_numeric(projects[column], errors="coerce").astype("Float64").fillna(year)
+        lo, hi = filters.years
+        mask &= ((year >= lo) & (year <= hi)).fillna(False).to_numpy(dtype=bool)
+    if filters.query:
+        needle = fold(filters.query)
+        haystack = projects[SEARCH_COLUMN] if SEARCH_COLUMN in projects else search_index(projects)
+        mask &= haystack.str.contains(needle, regex=False).to_numpy()
+    return projects[mask]

@@ -38,6 +38,11 @@ ATTRIBUTION = (
     "· Roads: © OpenStreetMap contributors (ODbL) · Industrial data: Conclusion 11-KL/TU (2012) and the qtmap fact "
     "sheet (many locations inferred)"
 )
+# The same, short enough for the interactive map's attribution line.
+ATTRIBUTION_SHORT = (
+    "Outline: ODM/DSM via geoBoundaries, CC BY-SA 4.0 · Natural Earth · © OpenStreetMap contributors (ODbL) · "
+    "Data: Conclusion 11-KL/TU (2012), qtmap fact sheet (many locations inferred)"
+)
 DATA_DATE = "2011 (Conclusion 11-KL/TU, 12 Jan 2012), with later context to 2025"
 
 

@@ -152,7 +152,10 @@ def with_search_index(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _in_zones(projects: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_ids: tuple[str, ...]) -> np.ndarray:
     """Mask of projects that name one of ``zone_ids`` or lie inside its geometry."""
-    mask = projects["zone_id"].isin(zone_ids).to_numpy() if "zone_id" in projects else np.zeros(len(projects), bool)
+    if "zone_id" in projects:
+        mask = np.array(projects["zone_id"].isin(zone_ids).to_numpy(), dtype=bool)
+    else:
+        mask = np.zeros(len(projects), dtype=bool)
     chosen = zones[zones["id"].isin(zone_ids) & zones.geometry.notna()]
     chosen = chosen[chosen.geom_type.isin(["Polygon", "MultiPolygon"])]
     if len(chosen) and projects.geometry.notna().any():

@@ -1,0 +1,236 @@
+"""What every layer module shares: safe JSON for scripts, columnar tables, the layer element.
+
+Data reaches the page only as JSON inside a script, with ``<``, ``>`` and ``&``
+escaped (so no string can close the script tag), and layers/qtmap.js puts it into
+the DOM with ``textContent`` (so no string is ever parsed as HTML).
+
+Examples
+--------
+>>> script_json({"name": "</script><img src=x onerror=alert(1)>"})
+'{"name":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from folium.map import Layer
+from folium.template import Template
+
+from geo import style
+from geo.i18n import t
+from geo.schema import KINDS, VOCABULARIES, label
+
+_JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(value: object) -> str:
+    """Serialise ``value`` as compact JSON that is safe inside an HTML <script>."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in _JS_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready scalar: NaN/NA → None, numpy numbers → Python numbers."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def vocabulary_of(kind: str, column: str) -> str | None:
+    """Name of the vocabulary behind ``column`` in ``kind`` (e.g. 'sector'), or None."""
+    spec = KINDS[kind].field(column) if kind in KINDS else None
+    if spec is not None and spec.type in VOCABULARIES:
+        return spec.type
+    return column if column in VOCABULARIES else None
+
+
+def columnar(df: pd.DataFrame, columns: Sequence[str], kind: str, lang: str) -> dict[str, object]:
+    """Return ``df[columns]`` as a columnar table for qtmap.js.
+
+    Vocabulary columns become ``{"labels": [...], "idx": [...]}`` with the labels in
+    vocabulary order (so style lists line up with them); booleans become yes/no in
+    ``lang``; missing values become null.
+    """
+    table: dict[str, object] = {}
+    for column in columns:
+        if column not in df.columns:
+            continue
+        series = df[column]
+        vocab = vocabulary_of(kind, column)
+        if vocab:
+            codes_ = [term.code for term in VOCABULARIES[vocab]]
+            position = {code: i for i, code in enumerate(codes_)}
+            extra = sorted({str(v) for v in series.dropna().unique() if v not in position})
+            for value in extra:  # unknown codes still show, as themselves
+                position[value] = len(position)
+            labels = [label(vocab, c, lang) for c in codes_] + extra
+            idx = series.map(lambda v: -1 if v is None or pd.isna(v) else position[str(v)]).astype(int)
+            table[column] = {"labels": labels, "idx": idx.tolist()}
+        elif series.dtype == bool:
+            table[column] = [t("yes" if v else "no", lang) for v in series]
+        elif pd.api.types.is_float_dtype(series):
+            table[column] = [None if pd.isna(v) else round(float(v), 6) for v in series]
+        else:
+            table[column] = [_plain(v) for v in series.astype(object)]
+    return table
+
+
+def popup_fields(kind: str, df: pd.DataFrame, lang: str, skip: Sequence[str] = ()) -> list[list[str]]:
+    """(label, column) pairs for the popup: every schema field present, then extra columns."""
+    hidden = {"name_vi", "name_en", "sources", "location_confidence", "location_note", "geometry", *skip}
+    names = [f.name for f in KINDS[kind].fields] if kind in KINDS else []
+    names += [c for c in df.columns if c not in names and not c.startswith("_")]
+    return [[field_label(n, lang), n] for n in names if n in df.columns and n not in hidden]
+
+
+def field_label(name: str, lang: str) -> str:
+    """The label of field ``name`` in ``lang`` (i18n ``field_<name>``, else the name)."""
+    try:
+        return t(f"field_{name}", lang)
+    except KeyError:
+        return name.replace("_", " ")
+
+
+# Long generic words in names -> the abbreviations planners use on maps.
+ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("Khu Kinh tế – Thương mại đặc biệt", "KKT-TM đặc biệt"), ("Khu kinh tế", "KKT"), ("Khu công nghiệp", "KCN"),
+    ("Cụm công nghiệp làng nghề", "CCN-LN"), ("Cụm công nghiệp", "CCN"), ("Cửa khẩu quốc tế", "CKQT"),
+    ("Cửa khẩu", "CK"), ("Special Economic and Commercial Zone", "SECZ"), ("Economic Zone", "EZ"),
+    ("Industrial Park", "IP"), ("industrial cluster", "cluster"), ("International Border Gate", "border gate"),
+)
+
+
+def short_name(name: str | None) -> str | None:
+    """Abbreviate the generic part of a place name for map labels.
+
+    >>> short_name("Khu công nghiệp Quán Ngang")
+    'KCN Quán Ngang'
+    """
+    if not name:
+        return name
+    for long, short in ABBREVIATIONS:
+        name = name.replace(long, short)
+    return name.split(" (")[0]
+
+
+def name_column(lang: str) -> str:
+    """The column holding names in ``lang``."""
+    return "name_en" if lang == "en" else "name_vi"
+
+
+def with_display_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add ``_name``: the name in ``lang``, falling back to the Vietnamese name."""
+    out = df.copy()
+    if "name_vi" in out.columns:
+        name = out[name_column(lang)] if name_column(lang) in out.columns else out["name_vi"]
+        out["_name"] = name.where(name.notna() & (name.astype(str) != ""), out["name_vi"])
+        out["_label"] = out["_name"].map(short_name)
+    return out
+
+
+def geojson_rows(gdf: gpd.GeoDataFrame, precision: int = 5) -> dict[str, object]:
+    """GeoJSON of the located rows of ``gdf`` with only a ``row`` property (index into the table)."""
+    features = []
+    for row, geom in enumerate(gdf.geometry):
+        if geom is None or geom.is_empty:
+            continue
+        geometry = json.loads(gpd.GeoSeries([geom]).to_json(drop_id=True, to_wgs84=False))["features"][0]["geometry"]
+        features.append({"type": "Feature", "properties": {"row": row}, "geometry": _round(geometry, precision)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _round(obj: object, precision: int) -> object:
+    if isinstance(obj, float):
+        return round(obj, precision)
+    if isinstance(obj, list | tuple):
+        return [_round(x, precision) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _round(v, precision) for k, v in obj.items()}
+    return obj
+
+
+def area_style(kind: str) -> dict[str, object]:
+    """The style-table entry of ``kind`` as a dict for qtmap.js."""
+    s = style.KIND_STYLES[kind]
+    return {"colour": s.colour, "fill": s.fill, "fill_opacity": s.fill_opacity, "weight": s.weight, "dash": s.dash}
+
+
+def confidence_options() -> dict[str, object]:
+    """How qtmap.js marks uncertain locations: which confidence indexes, dash and opacity."""
+    order = [term.code for term in VOCABULARIES["location_confidence"]]
+    return {"low_confidence": [order.index("low")], "low_dash": style.APPROXIMATE_DASH.replace(" ", ","),
+            "low_opacity": style.LOW_CONFIDENCE_OPACITY}
+
+
+class QtmapLayer(Layer):
+    """A map layer drawn by a qtmap.js function: ``qtmap.<function>(<args as JSON>...)``.
+
+    It is a folium ``Layer``, so it appears in the layer control and can be put in
+    a ``FeatureGroup`` (which streamlit-folium sends without remounting the map).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = qtmap.{{ this.function }}({{ this.args }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, function: str, args: Sequence[object], name: str, overlay: bool = True,
+                 control: bool = True, show: bool = True) -> None:
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "QtmapLayer"
+        self.function = function
+        self.args = ", ".join(script_json(a) for a in args)
+
+
+class QtmapLegend(MacroElement):
+    """The legend control of a layer group: shown while the group is on the map.
+
+    Filters replace the group, and with it the legend, so the legend always
+    describes what is drawn.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+          var control = qtmap.legend({{ this.spec }});
+          group.on("add", function () { control.addTo(group._map); });
+          group.on("remove", function () { control.remove(); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, spec: dict[str, object]) -> None:
+        super().__init__()
+        self._name = "QtmapLegend"
+        self.spec = script_json(spec)
+
+
+class QtmapAttribution(MacroElement):
+    """Adds the data sources' attribution text to the map's attribution control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "QtmapAttribution"
+        self.text = script_json(html.escape(text))

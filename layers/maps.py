@@ -1,0 +1,94 @@
+"""Assembling the map: the stable base map, the project group that follows the filters, the standalone page.
+
+The base map depends only on the bundled layers and the language, so its script is
+identical across reruns and streamlit-folium never remounts it; everything that a
+filter changes (projects, legend, uploads) travels in feature groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import folium
+import geopandas as gpd
+
+from geo.i18n import t
+from layers import areas, base, places, projects
+from layers.assets import inline_assets, link_assets
+from layers.common import QtmapAttribution, QtmapLegend
+from layers.legend import legend_spec
+
+CENTER: tuple[float, float] = (16.76, 106.98)  # the province, Cồn Cỏ included, fits at zoom 10
+ZOOM = 10
+
+BUILDERS = {
+    "neighbour": base.build, "province": base.build, "coastline": base.build, "border": base.build, "road": base.build,
+    "economic_zone": areas.build, "industrial_park": areas.build, "industrial_cluster": areas.build,
+    "infrastructure": places.build, "district_seat": places.build, "project": projects.build,
+}
+# Drawing order of the layers that do not change with the filters (bottom first).
+BASE_ORDER: tuple[str, ...] = ("neighbour", "province", "coastline", "border", "road", "economic_zone",
+                               "industrial_park", "industrial_cluster", "infrastructure", "district_seat")
+AREA_KINDS: tuple[str, ...] = ("economic_zone", "industrial_park", "industrial_cluster", "infrastructure")
+
+# Optional online basemaps: (i18n key, URL template, attribution). Off by default.
+TILES: tuple[tuple[str, str, str], ...] = (
+    ("tiles_osm", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
+    ("tiles_light", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+     "© OpenStreetMap contributors © CARTO"),
+    ("tiles_satellite", "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+     "Tiles © Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"),
+)
+
+
+def base_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "") -> folium.Map:
+    """Return the map with every bundled layer that filters do not change, and basemap choices."""
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, prefer_canvas=True, control_scale=True,
+                   min_zoom=6, max_zoom=18)
+    folium.FeatureGroup(name=t("basemap_none", lang), overlay=False, control=True).add_to(m)
+    for key, url, attr in TILES:
+        folium.TileLayer(url, attr=attr, name=t(key, lang), overlay=False, show=False, max_zoom=18).add_to(m)
+    for kind in BASE_ORDER:
+        if kind in layers:
+            BUILDERS[kind](layers[kind], kind, lang).add_to(m)
+    if attribution:
+        _attribution(m, attribution)
+    return m
+
+
+def _attribution(m: folium.Map, text: str) -> None:
+    """Put the data attribution in Leaflet's attribution control (escaped: it accepts HTML)."""
+    QtmapAttribution(text).add_to(m)
+
+
+def project_group(projects_gdf: gpd.GeoDataFrame, lang: str, area_counts: Mapping[str, int] | None = None,
+                  name: str | None = None) -> folium.FeatureGroup:
+    """Return the feature group of the (filtered) projects with the legend that describes them."""
+    group = folium.FeatureGroup(name=name or t("layer_projects", lang), overlay=True)
+    layer = projects.build(projects_gdf, "project", lang)
+    layer.control = False
+    layer.add_to(group)
+    QtmapLegend(legend_spec(projects_gdf, lang, dict(area_counts or {}))).add_to(group)
+    return group
+
+
+def area_counts(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, int]:
+    """Located features per area kind, for the legend."""
+    return {k: int(layers[k].geometry.notna().sum()) for k in AREA_KINDS if k in layers}
+
+
+def standalone_map(layers: Mapping[str, gpd.GeoDataFrame], projects_gdf: gpd.GeoDataFrame, lang: str,
+                   attribution: str = "") -> folium.Map:
+    """Return a complete map with inlined assets, for a single offline HTML file."""
+    m = base_map(layers, lang, attribution)
+    project_group(projects_gdf, lang, area_counts(layers)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    inline_assets(m)
+    return m
+
+
+def app_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "") -> folium.Map:
+    """Return the app's base map, loading its assets from the app's static route."""
+    m = base_map(layers, lang, attribution)
+    link_assets(m)
+    return m

@@ -1,6 +1,7 @@
 """Build the bundled GeoJSON layers in data/ from the curated tables in data/src/.
 
-Run ``python data/build.py`` from the repository root after editing data/src/*.csv.
+Run ``python data/build.py`` from the repository root after editing data/src/*.csv
+(``python data/build.py OUTDIR`` writes the same files under OUTDIR instead of data/).
 It reads the openly licensed base layers and the fact sheets in ../shared/, and
 writes deterministic output, so ``git diff`` shows exactly what a change did
 (tests/test_data.py checks that the committed files are up to date).
@@ -143,24 +144,26 @@ def _sources() -> list[dict[str, str]]:
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     gdf.to_file(path, driver="GeoJSON", engine="pyogrio", COORDINATE_PRECISION=6, WRITE_NAME="NO")
 
 
-def main() -> None:
-    """Write every bundled layer and data/sources.csv."""
+def main(out: Path = ROOT) -> None:
+    """Write every bundled layer and sources.csv into ``out`` (default: data/)."""
+    out = Path(out)
     province = _province_metric()
     for kind, gdf in _base_layers().items():
-        _write_geojson(gdf, ROOT / FILES[kind])
+        _write_geojson(gdf, out / FILES[kind])
     for kind in ("project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure",
                  "district_seat"):
-        _write_geojson(_entity_layer(kind, province), ROOT / FILES[kind])
-    with open(ROOT / "sources.csv", "w", newline="", encoding="utf-8") as f:
+        _write_geojson(_entity_layer(kind, province), out / FILES[kind])
+    with open(out / "sources.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, ["key", "url", "description"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(_sources())
-    print(f"wrote {len(FILES)} layers and sources.csv to {ROOT}")
+    print(f"wrote {len(FILES)} layers and sources.csv to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)

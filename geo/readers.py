@@ -1,56 +1,611 @@
 """Readers: every supported file format in, a schema-typed GeoDataFrame in EPSG:4326 out.
 
-(Initial version: GeoJSON/GeoPackage through pyogrio and schema coercion. CSV/XLSX,
-zipped shapefiles, encodings and VN-2000 CRSs are added by the readers work.)
+Two layers, like geopandas' ``io/file.py``:
+
+- :func:`read_raw` does the format-neutral work: it picks a reader through the
+  module-level table ``_EXTENSION_TO_DRIVER`` (GeoJSON, GeoPackage, zipped
+  shapefile, CSV/TSV/TXT, XLSX), places the coordinates, and returns a
+  :class:`RawLayer`: every record as read, the geometry in EPSG:4326, plus what
+  the validator (:mod:`geo.validate`) needs to say where a problem is.
+- :func:`read_file` is :func:`read_raw` followed by :func:`coerce_to_schema`;
+  it raises :class:`ReadError` when the locations cannot be placed.
+
+Tables (CSV, XLSX) are read cell by cell as text, so nothing changes before
+validation.  Text files may be UTF-8 (with or without BOM), UTF-16 (Excel's
+"Unicode text") or Windows-1258; the delimiter (comma, semicolon, tab) is
+sniffed.  Points come from longitude/latitude columns (degrees) or projected
+X/Y columns with a CRS (``crs="vn2000-utm48"`` etc., see ``CRS_ALIASES``); X is
+always read as the easting: swapped columns are left for the validator to
+report.  Fully blank table rows are skipped (they are not records).
+
+Examples
+--------
+>>> parse_crs("vn2000-utm48").to_epsg()
+3405
+>>> coordinate_columns(["ID", "Kinh độ", "Vĩ độ"])
+('lonlat', 'Kinh độ', 'Vĩ độ')
+>>> coordinate_columns(["id", "toa_do_x", "toa_do_y"])
+('xy', 'toa_do_x', 'toa_do_y')
+
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from geo.schema import KINDS, VOCABULARIES, normalise_term
+import geopandas as gpd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from geo.schema import KINDS, VOCABULARIES, fold, normalise_term
+
+# File suffix -> driver; one reader per driver (see _READERS at the end of the module).
+_EXTENSION_TO_DRIVER: dict[str, str] = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GPKG",
+    ".zip": "ESRI Shapefile",
+    ".csv": "CSV",
+    ".txt": "CSV",
+    ".tsv": "CSV",
+    ".xlsx": "XLSX",
+}
+TABLE_DRIVERS: tuple[str, ...] = ("CSV", "XLSX")
+
+# Short names of the CRSs Vietnamese survey data comes in (value: anything pyproj.CRS accepts).
+CRS_ALIASES: dict[str, str] = {
+    "vn2000-utm48": "EPSG:3405",  # VN-2000 / UTM zone 48N
+    "vn2000-tm3-quangtri": "EPSG:9212",  # VN-2000 / TM-3 106-15, Quảng Trị's provincial zone (106°15′)
+    "wgs84": "EPSG:4326",
+}
+
+# Coordinate column names, as compared by _column_key (folded, letters and digits only).
+LON_COLUMNS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "kinhdo")
+LAT_COLUMNS: tuple[str, ...] = ("lat", "latitude", "vido")
+X_COLUMNS: tuple[str, ...] = ("x", "easting", "toadox", "east")
+Y_COLUMNS: tuple[str, ...] = ("y", "northing", "toadoy", "north")
+WKT_COLUMNS: tuple[str, ...] = ("wkt", "geometry", "geom")
+
+_DELIMITERS: tuple[str, ...] = ("\t", ";", ",")
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+MAX_UNZIPPED_BYTES = 1_000_000_000  # refuse zip members larger than this in total (zip bombs)
 
 _TRUE = {"true", "1", "yes", "x", "có", "co", "đúng", "dung"}
 _FALSE = {"false", "0", "no", "", "không", "khong", "sai"}
 
 
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+class ReadError(ValueError):
+    """A file that cannot be read; the message says what went wrong and what to do."""
+
+
+@dataclass
+class RawLayer:
+    """A file as read: every record, its geometry in EPSG:4326, and how it was placed.
+
+    Attributes
+    ----------
+    frame
+        Every record, cells as read (tables: text); geometry in EPSG:4326,
+        None where there is none or the CRS is unknown.
+    driver
+        "GeoJSON", "GPKG", "ESRI Shapefile", "CSV" or "XLSX".
+    rows
+        The number a user would look for, per record: the spreadsheet row
+        (header = 1) for tables, the 1-based feature number otherwise.
+    source_geometry
+        The geometry in the file's own coordinates (CRS None when unknown).
+    crs_origin
+        Where ``source_geometry.crs`` came from: "file", "argument",
+        "default" (GeoJSON / lon-lat columns are EPSG:4326) or "unknown".
+    coords
+        For tables: ("lonlat" | "xy" | "wkt", column, column-or-None), or None
+        when the table has no coordinate columns.
+    problems, notes
+        File-level problems and remarks found while reading.
+
+    """
+
+    frame: gpd.GeoDataFrame
+    driver: str
+    rows: np.ndarray
+    source_geometry: gpd.GeoSeries
+    crs_origin: str
+    coords: tuple[str, str, str | None] | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_table(self) -> bool:
+        """True for CSV and XLSX files (rows, not features)."""
+        return self.driver in TABLE_DRIVERS
+
+
+# --- small helpers ---------------------------------------------------------------------------------------------------
+
+
+def text_values(col: pd.Series) -> pd.Series:
+    """Return ``col`` as stripped text, with "" for missing values.
+
+    >>> list(text_values(pd.Series([" a ", None, 2.5])))
+    ['a', '', '2.5']
+    """
+    if isinstance(col.dtype, pd.StringDtype):  # text as read from a table: stay vectorised
+        return col.fillna("").str.strip()
+    text = col.astype(object).where(col.notna(), "")
+    return text.map(str).str.strip()
+
+
+def parse_numbers(text: pd.Series) -> pd.Series:
+    """Parse text to floats (NaN where blank or not a number); accepts a decimal comma.
+
+    >>> list(parse_numbers(pd.Series(["106,75", " 16.8", "abc", "", "−1"])))
+    [106.75, 16.8, nan, nan, -1.0]
+    """
+    s = text_values(text).str.replace("\u2212", "-", regex=False)
+    s = s.str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True)
+    num = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
+    return num.where(np.isfinite(num))
+
+
+def _column_key(name: object) -> str:
+    """Fold a column name for matching: no diacritics, no units in brackets, letters and digits only."""
+    name = re.sub(r"[(\[].*?[)\]]", "", str(name))
+    return re.sub(r"[^a-z0-9]", "", fold(name))
+
+
+def parse_crs(text: str) -> CRS:
+    """Return the CRS named by a short name of ``CRS_ALIASES`` or by "EPSG:nnnn".
+
+    Raises
+    ------
+    ReadError
+        For anything else, naming the accepted forms.
+
+    """
+    key = str(text).strip()
+    alias = CRS_ALIASES.get(key.lower())
+    if re.fullmatch(r"\d{4,6}", key):
+        key = f"EPSG:{key}"
+    try:
+        if alias or re.fullmatch(r"(?i)epsg:\d{4,6}", key):
+            return CRS.from_user_input(alias or key.upper())
+    except CRSError:
+        pass
+    raise ReadError(f"unknown CRS {text!r}: use one of {', '.join(CRS_ALIASES)} or EPSG:nnnn "
+                    "(e.g. EPSG:3405 for VN-2000 / UTM zone 48N)")
+
+
+def coordinate_columns(columns: list[str], crs: CRS | None = None) -> tuple[str, str, str | None] | None:
+    """Find the coordinate columns of a table: ("lonlat"|"xy", x, y), ("wkt", column, None) or None.
+
+    Longitude/latitude columns win unless ``crs`` is projected and X/Y columns exist.
+    """
+    keys = [(col, _column_key(col)) for col in columns]
+
+    def first(names: tuple[str, ...]) -> str | None:
+        return next((col for col, key in keys if key in names), None)
+
+    lon, lat, x, y = first(LON_COLUMNS), first(LAT_COLUMNS), first(X_COLUMNS), first(Y_COLUMNS)
+    projected = crs is not None and not crs.is_geographic
+    if lon and lat and not (projected and x and y):
+        return ("lonlat", lon, lat)
+    if x and y:
+        return ("xy", x, y)
+    wkt = first(WKT_COLUMNS)
+    return ("wkt", wkt, None) if wkt else None
+
+
+# --- text tables -----------------------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    r"""Decode a text file: BOM → UTF-8/UTF-16; else strict UTF-8; else Windows-1258. Returns (text, encoding).
+
+    The text is NFC-normalised (Windows-1258 writes tone marks as combining characters).
+
+    >>> decode_text(b"Qua\xd2ng Tri\xf2")  # Windows-1258: a + combining hook, i + combining dot
+    ('Quảng Trị', 'cp1258')
+    """
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None and len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        encoding = "utf-16-le"  # UTF-16 without BOM (ASCII header: every second byte is zero)
+    if encoding is None:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1258"
+    if encoding != "utf-8":
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"the text is not UTF-8, UTF-16 or Windows-1258 (byte {exc.start}): "
+                            "save it from Excel as 'CSV UTF-8'") from None
+    return unicodedata.normalize("NFC", text.lstrip("\ufeff")), encoding
+
+
+def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
+    r"""Return the delimiter of a text table: the one that splits its header into most fields.
+
+    >>> sniff_delimiter("id;name;lon\n1;a;106,7\n")
+    ';'
+    """
+    if suffix == ".tsv":
+        return "\t"
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])  # ties: tab, then ';', then ','
+    return best if counts[best] > 1 else ","
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    """Read a CSV/TSV/TXT file as text cells (every column dtype str, blanks as "")."""
+    text, encoding = decode_text(path.read_bytes())
+    if not text.strip():
+        raise ReadError("the file is empty: export the table with a header row and one row per record")
+    sep = sniff_delimiter(text, path.suffix.lower())
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.ParserError as exc:
+        raise ReadError(f"not a well-formed {encoding} table ({exc}): check the quotes and delimiters") from None
+    df.attrs.update(encoding=encoding, delimiter=sep)
+    return df
+
+
+def read_xlsx_table(path: Path) -> pd.DataFrame:
+    """Read the first sheet of an XLSX workbook as text cells."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = book.sheet_names
+            df = book.parse(sheets[0], dtype=str, keep_default_na=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
+        raise ReadError(f"not a valid .xlsx workbook ({exc}); an old .xls file must be saved as .xlsx first") from None
+    df = df.fillna("").astype(str)
+    df.columns = [unicodedata.normalize("NFC", str(c)) for c in df.columns]
+    df.attrs.update(sheet=sheets[0], sheets=len(sheets))
+    return df
+
+
+def _points(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """Points from float columns; None where either value is missing."""
+    ok = (x.notna() & y.notna()).to_numpy()
+    geoms = np.full(len(x), None, dtype=object)
+    geoms[ok] = shapely.points(x.to_numpy()[ok], y.to_numpy()[ok])
+    return geoms
+
+
+def layer_from_table(df: pd.DataFrame, crs: str | CRS | None = None, driver: str = "CSV") -> RawLayer:
+    """Place the rows of a text table and return them as a :class:`RawLayer`.
+
+    Rows that are entirely blank are skipped; ``rows`` keeps the spreadsheet row
+    numbers of the others (header = row 1).
+    """
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    if "geometry" in df.columns and "wkt" not in df.columns:
+        df = df.rename(columns={"geometry": "wkt"})  # WKT text; the placed geometry takes the name
+    cells = df.apply(text_values)
+    keep = (cells != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
+    rows = np.arange(len(df))[keep] + 2
+    df = df[keep].reset_index(drop=True)
+    given = parse_crs(crs) if isinstance(crs, str) else crs
+    coords = coordinate_columns(list(df.columns), given)
+    problems: list[str] = []
+    origin, source_crs = "default", CRS.from_epsg(4326)
+    geoms = np.full(len(df), None, dtype=object)
+    if coords and coords[0] == "wkt":
+        text = text_values(df[coords[1]])
+        parsed = shapely.from_wkt(text.where(text != "").to_numpy(dtype=object), on_invalid="ignore")
+        geoms = np.asarray(parsed, dtype=object)
+        if given is not None:
+            origin, source_crs = "argument", given
+    elif coords:
+        mode, xcol, ycol = coords
+        geoms = _points(parse_numbers(df[xcol]), parse_numbers(df[ycol]))
+        if mode == "lonlat" and given is not None and not given.is_geographic:
+            problems.append(f"--crs {crs} is a projected CRS but the columns {xcol!r}/{ycol!r} are longitude/"
+                            "latitude in degrees: leave out --crs, or name projected columns x/y")
+        elif given is not None:
+            origin, source_crs = "argument", given
+        elif mode == "xy":
+            origin, source_crs = "unknown", None
+    source = gpd.GeoSeries(geoms, crs=source_crs)
+    frame = df.drop(columns=["geometry"], errors="ignore")
+    layer = _finish(frame, source, origin, driver, rows)
+    layer.coords = coords
+    layer.problems.extend(problems)
+    return layer
+
+
+def _read_csv(path: Path, crs: str | None) -> RawLayer:
+    return layer_from_table(read_text_table(path), crs, "CSV")
+
+
+def _read_xlsx(path: Path, crs: str | None) -> RawLayer:
+    df = read_xlsx_table(path)
+    layer = layer_from_table(df, crs, "XLSX")
+    if df.attrs.get("sheets", 1) > 1:
+        layer.notes.append(f"read the first sheet, {df.attrs['sheet']!r}, only (the workbook has "
+                           f"{df.attrs['sheets']} sheets): put the records on the first sheet")
+    return layer
+
+
+# --- vector files ----------------------------------------------------------------------------------------------------
+
+
+def _finish(frame: pd.DataFrame, source: gpd.GeoSeries, origin: str, driver: str,
+            rows: np.ndarray | None = None) -> RawLayer:
+    """Build a RawLayer: ``frame``'s attributes with ``source`` placed in EPSG:4326."""
+    if origin == "unknown" or source.crs is None:
+        placed = gpd.GeoSeries([None] * len(source), crs="EPSG:4326")
+        origin = "unknown"
+    else:
+        placed = source.to_crs("EPSG:4326") if source.crs.to_epsg() != 4326 else source.set_crs("EPSG:4326",
+                                                                                                    allow_override=True)
+    out = gpd.GeoDataFrame(pd.DataFrame(frame).reset_index(drop=True),
+                           geometry=placed.reset_index(drop=True).to_numpy(), crs="EPSG:4326")
+    if rows is None:
+        rows = np.arange(1, len(out) + 1)
+    return RawLayer(out, driver, np.asarray(rows), source.reset_index(drop=True), origin)
+
+
+def layer_from_frame(gdf: gpd.GeoDataFrame, crs: str | CRS | None = None, driver: str = "GeoJSON") -> RawLayer:
+    """Return a GeoDataFrame read from a vector file as a :class:`RawLayer`.
+
+    ``crs`` places coordinates when the file declares no CRS; GeoJSON (EPSG:4326 by
+    specification) takes it only when its coordinates are not degrees.
+    """
+    given = parse_crs(crs) if isinstance(crs, str) else crs
+    notes: list[str] = []
+    source = gpd.GeoSeries(gdf.geometry.to_numpy(), crs=gdf.crs)
+    origin = "default" if driver == "GeoJSON" else "file"
+    if gdf.crs is None:
+        origin = "unknown" if given is None else "argument"
+        source = source.set_crs(given) if given is not None else source
+    elif given is not None and not given.equals(gdf.crs):
+        if driver == "GeoJSON" and not _looks_like_degrees(source):
+            origin, source = "argument", source.set_crs(given, allow_override=True)
+        else:
+            notes.append(f"--crs {crs} ignored: the file declares its CRS ({gdf.crs.name})")
+    layer = _finish(gdf.drop(columns=gdf.geometry.name), source, origin, driver)
+    layer.notes.extend(notes)
+    return layer
+
+
+def _looks_like_degrees(geoms: gpd.GeoSeries) -> bool:
+    coords = shapely.get_coordinates(geoms.to_numpy())
+    coords = coords[np.isfinite(coords).all(axis=1)]
+    return bool(len(coords) == 0 or ((np.abs(coords[:, 0]) <= 180) & (np.abs(coords[:, 1]) <= 90)).all())
+
+
+def _nfc_text_columns(df: pd.DataFrame) -> pd.DataFrame:
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            df[col] = df[col].map(lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
+    return df
+
+
+def _read_pyogrio(path: Path, layer: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+    except pyogrio.errors.DataSourceError as exc:
+        raise ReadError(f"not a readable {path.suffix.lstrip('.') or 'vector'} file ({_gdal_message(exc)}): "
+                        "export it again from QGIS/ArcGIS") from None
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError, pyogrio.errors.FieldError) as exc:
+        raise ReadError(f"GDAL could not read the records ({_gdal_message(exc)}): export the layer again") from None
+    if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry
+        gdf = gpd.GeoDataFrame(gdf, geometry=[None] * len(gdf), crs=None)
+    return gdf
+
+
+def _gdal_message(exc: Exception) -> str:
+    """Return the first line of a GDAL error, without the temporary path."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return re.sub(r"(/[^\s:'\"]+)+", "<file>", text)[:200]
+
+
+def _read_geojson(path: Path, crs: str | None) -> RawLayer:
+    return layer_from_frame(_nfc_text_columns(_read_pyogrio(path)), crs, "GeoJSON")
+
+
+def _read_gpkg(path: Path, crs: str | None) -> RawLayer:
+    try:
+        layers = pyogrio.list_layers(path)
+    except pyogrio.errors.DataSourceError as exc:
+        raise ReadError(f"not a readable GeoPackage ({_gdal_message(exc)}): export it again from QGIS") from None
+    if len(layers) == 0:
+        raise ReadError("the GeoPackage has no layers: save the records as a layer in it")
+    spatial = [name for name, geom_type in layers if geom_type]
+    name = spatial[0] if spatial else layers[0][0]
+    layer = layer_from_frame(_nfc_text_columns(_read_pyogrio(path, layer=name)), crs, "GPKG")
+    if len(layers) > 1:
+        layer.notes.append(f"read layer {name!r} only (the GeoPackage has {len(layers)} layers): "
+                           "save one layer per file")
+    return layer
+
+
+_SHAPEFILE_PARTS: tuple[str, ...] = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def _dbf_encoding(dbf: bytes) -> str:
+    """Guess the encoding of a .dbf without .cpg: UTF-8 if its records decode as UTF-8, else Windows-1258."""
+    start = int.from_bytes(dbf[8:10], "little") if len(dbf) >= 10 else 0
+    try:
+        dbf[start:].decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1258"
+
+
+def _read_zipped_shapefile(path: Path, crs: str | None) -> RawLayer:
+    """Read the one shapefile in a zip, extracted under generated names into a temporary directory."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ReadError("not a valid zip file: zip the .shp, .shx, .dbf and .prj of one shapefile") from None
+    with archive:
+        members = [m for m in archive.infolist()
+                   if not m.is_dir() and "__MACOSX" not in m.filename and not Path(m.filename).name.startswith(".")]
+        shps = [m for m in members if m.filename.lower().endswith(".shp")]
+        if len(shps) != 1:
+            found = ", ".join(Path(m.filename).name for m in shps) or "none"
+            raise ReadError(f"the zip must hold exactly one shapefile (.shp found: {found}): "
+                            "zip the .shp, .shx, .dbf and .prj of one layer")
+        stem = shps[0].filename[:-4].lower()
+        parts = {m.filename[len(stem):].lower(): m for m in members
+                 if m.filename.lower().startswith(stem) and m.filename[len(stem):].lower() in _SHAPEFILE_PARTS}
+        missing = [s for s in (".shx", ".dbf") if s not in parts]
+        if missing:
+            raise ReadError(f"the zip lacks the shapefile's {' and '.join(missing)}: "
+                            "zip the .shp, .shx, .dbf and .prj together")
+        if sum(m.file_size for m in parts.values()) > MAX_UNZIPPED_BYTES:
+            raise ReadError(f"the shapefile is larger than {MAX_UNZIPPED_BYTES // 10**6} MB unzipped")
+        with tempfile.TemporaryDirectory(prefix="qtmap-shp-") as tmp:
+            for suffix, member in parts.items():
+                (Path(tmp) / f"layer{suffix}").write_bytes(archive.read(member))
+            encoding = None if ".cpg" in parts else _dbf_encoding((Path(tmp) / "layer.dbf").read_bytes())
+            gdf = _nfc_text_columns(_read_pyogrio(Path(tmp) / "layer.shp", encoding=encoding))
+    layer = layer_from_frame(gdf, crs, "ESRI Shapefile")
+    if layer.crs_origin == "argument":
+        layer.notes.append(f"the shapefile has no .prj: coordinates read in {layer.source_geometry.crs.name} (--crs)")
+    return layer
+
+
+# --- the public readers ----------------------------------------------------------------------------------------------
+
+_READERS: dict[str, Callable[[Path, str | None], RawLayer]] = {
+    "GeoJSON": _read_geojson,
+    "GPKG": _read_gpkg,
+    "ESRI Shapefile": _read_zipped_shapefile,
+    "CSV": _read_csv,
+    "XLSX": _read_xlsx,
+}
+
+
+def driver_for(path: str | Path) -> str:
+    """Return the driver of ``path`` from its suffix.
+
+    Raises
+    ------
+    ValueError
+        For an unsupported suffix, naming the supported ones.
+
+    >>> driver_for("du_an.XLSX")
+    'XLSX'
+
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in _EXTENSION_TO_DRIVER:
+        return _EXTENSION_TO_DRIVER[suffix]
+    hint = " (zip the .shp, .shx, .dbf and .prj into one .zip)" if suffix in (".shp", ".dbf", ".shx") else ""
+    raise ReadError(f"unsupported file type {suffix or '(no suffix)'!r}{hint}: "
+                    f"use one of {', '.join(_EXTENSION_TO_DRIVER)}")
+
+
+def read_raw(path: str | Path, crs: str | None = None) -> RawLayer:
+    """Read every record of ``path`` without schema checks (see :class:`RawLayer`).
+
+    Parameters
+    ----------
+    path
+        A file with one of the suffixes of ``_EXTENSION_TO_DRIVER``.
+    crs
+        CRS of projected X/Y columns, or of a vector file that declares none: a
+        short name of ``CRS_ALIASES`` or "EPSG:nnnn".
+
+    Raises
+    ------
+    ReadError
+        When the file cannot be read at all (the message says what to do).
+
+    """
+    path = Path(path)
+    driver = driver_for(path)
+    if crs is not None:
+        parse_crs(crs)
+    if not path.is_file():
+        raise ReadError("file not found: check the path")
+    return _READERS[driver](path, crs)
 
 
 def coerce_to_schema(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
     """Cast the schema fields of ``gdf`` to their types and vocabulary labels to codes.
 
-    Values that cannot be cast are left as they are (the validator reports them);
-    columns outside the schema are kept unchanged.
+    Values that cannot be cast are left as they are (the validator reports them):
+    a numeric column is cast only when every value parses (an "int" column only
+    when every value is whole), a boolean one only when every value is yes/no.
+    Columns outside the schema are kept unchanged.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sector": ["Cơ khí", "thep"], "year": ["2004", ""]})
+    >>> out = coerce_to_schema(df, "project")
+    >>> list(out["sector"]), out["year"].tolist()
+    (['mechanical', 'thep'], [2004, <NA>])
+
     """
     out = gdf.copy()
     for f in KINDS[kind].fields:
         if f.name not in out.columns:
             continue
         col = out[f.name]
+        text = text_values(col)
+        blank = text == ""
         if f.type in ("int", "float"):
-            num = pd.to_numeric(col.where(~col.map(_is_blank)), errors="coerce")
-            if num.notna().sum() == (~col.map(_is_blank)).sum():  # only cast when every value parses
-                out[f.name] = num.round().astype("Int64") if f.type == "int" else num.astype(float)
+            num = col.astype(float) if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col) \
+                else pd.to_numeric(text.where(~blank), errors="coerce").astype(float)
+            if num.notna().sum() == (~blank).sum():  # only cast when every value parses
+                if f.type == "float":
+                    out[f.name] = num
+                elif (num.dropna() == num.dropna().round()).all():
+                    out[f.name] = num.astype("Int64")
         elif f.type == "bool":
-            folded = col.map(lambda v: str(v).strip().lower() if not _is_blank(v) else "")
+            folded = text.str.lower()
             if folded.isin(_TRUE | _FALSE).all():
                 out[f.name] = folded.isin(_TRUE)
         else:
-            values = col.map(lambda v: None if _is_blank(v) else str(v).strip())
+            values = text.astype(object).where(~blank, None)
             if f.type in VOCABULARIES:
-                values = values.map(lambda v: v if v is None else (normalise_term(f.type, v) or v))
+                mapping = {v: normalise_term(f.type, v) or v for v in values.dropna().unique()}
+                values = values.map(mapping).where(~blank, None)
             out[f.name] = values.astype(object)
     return out
 
 
-def read_file(path: str | Path, kind: str = "project") -> gpd.GeoDataFrame:
-    """Read ``path`` as a layer of ``kind``; the result is in EPSG:4326."""
-    gdf = gpd.read_file(path, engine="pyogrio")
-    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs("EPSG:4326")
-    return coerce_to_schema(gdf, kind)
+def read_file(path: str | Path, kind: str = "project", crs: str | None = None) -> gpd.GeoDataFrame:
+    """Read ``path`` as a layer of ``kind``; the result is in EPSG:4326.
+
+    No checks beyond reading: use :func:`geo.validate.validate_file` for files
+    from users.
+
+    Raises
+    ------
+    ReadError
+        When the file cannot be read or its coordinates cannot be placed
+        (e.g. X/Y columns without ``crs``).
+
+    """
+    layer = read_raw(path, crs)
+    if layer.crs_origin == "unknown" and layer.source_geometry.notna().any():
+        raise ReadError(f"{Path(path).name}: the coordinates have no CRS: give one, e.g. crs='vn2000-utm48'")
+    if layer.problems:
+        raise ReadError(f"{Path(path).name}: {layer.problems[0]}")
+    return coerce_to_schema(layer.frame, kind)

@@ -22,10 +22,11 @@ import re
 import sys
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 import shapely
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import Point, box
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent

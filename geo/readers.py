@@ -275,7 +275,7 @@ def read_xlsx_table(path: Path) -> pd.DataFrame:
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             sheets = book.sheet_names
-            df = book.parse(sheets[0], dtype=str, keep_default_na=False)
+            df = pd.read_excel(book, sheet_name=sheets[0], dtype=str, keep_default_na=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
         raise ReadError(f"not a valid .xlsx workbook ({exc}); an old .xls file must be saved as .xlsx first") from None
     df = df.fillna("").astype(str)
@@ -407,8 +407,9 @@ def _read_pyogrio(path: Path, layer: str | None = None, encoding: str | None = N
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     except pyogrio.errors.DataSourceError as exc:
-        raise ReadError(f"not a readable {path.suffix.lstrip('.') or 'vector'} file ({_gdal_message(exc)}): "
-                        "export it again from QGIS/ArcGIS") from None
+        what = _EXTENSION_TO_DRIVER.get(path.suffix.lower(), "vector").replace("GPKG", "GeoPackage")
+        raise ReadError(f"not a readable {what} file ({_gdal_message(exc)}): export it again from QGIS/ArcGIS") \
+            from None
     except (pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError, pyogrio.errors.FieldError) as exc:
         raise ReadError(f"GDAL could not read the records ({_gdal_message(exc)}): export the layer again") from None
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry
@@ -419,7 +420,9 @@ def _read_pyogrio(path: Path, layer: str | None = None, encoding: str | None = N
 def _gdal_message(exc: Exception) -> str:
     """Return the first line of a GDAL error, without the temporary path."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return re.sub(r"(/[^\s:'\"]+)+", "<file>", text)[:200]
+    text = text.split("; It might help")[0]
+    text = re.sub(r"'?(/[^\s:'\"]+)+'?\s*", "", text).strip(" .;:")
+    return text[:200] or type(exc).__name__
 
 
 def _read_geojson(path: Path, crs: str | None) -> RawLayer:
@@ -443,6 +446,19 @@ def _read_gpkg(path: Path, crs: str | None) -> RawLayer:
 
 
 _SHAPEFILE_PARTS: tuple[str, ...] = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def _from_latin1(gdf: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame:
+    """Re-decode text read as Latin-1 (byte for byte) in ``encoding``: column names and values."""
+
+    def fix(v: object) -> object:
+        return v.encode("latin-1").decode(encoding, errors="replace") if isinstance(v, str) else v
+
+    gdf = gdf.rename(columns={c: fix(c) for c in gdf.columns if c != gdf.geometry.name})
+    for col in gdf.columns:
+        if col != gdf.geometry.name and (gdf[col].dtype == object or pd.api.types.is_string_dtype(gdf[col])):
+            gdf[col] = gdf[col].map(fix)
+    return gdf
 
 
 def _dbf_encoding(dbf: bytes) -> str:
@@ -481,8 +497,18 @@ def _read_zipped_shapefile(path: Path, crs: str | None) -> RawLayer:
         with tempfile.TemporaryDirectory(prefix="qtmap-shp-") as tmp:
             for suffix, member in parts.items():
                 (Path(tmp) / f"layer{suffix}").write_bytes(archive.read(member))
-            encoding = None if ".cpg" in parts else _dbf_encoding((Path(tmp) / "layer.dbf").read_bytes())
-            gdf = _nfc_text_columns(_read_pyogrio(Path(tmp) / "layer.shp", encoding=encoding))
+            cpg = Path(tmp) / "layer.cpg"
+            declared = cpg.read_text(errors="replace").strip() if cpg.exists() else ""
+            encoding = declared or _dbf_encoding((Path(tmp) / "layer.dbf").read_bytes())
+            if re.fullmatch(r"(?i)(cp|windows-?)?1258", encoding):
+                # GDAL's CP1258 recoding drops the last letter of each value: read bytes as Latin-1, decode here.
+                cpg.write_text("ISO-8859-1")
+                gdf = _from_latin1(_read_pyogrio(Path(tmp) / "layer.shp"), "cp1258")
+            else:
+                if not declared:
+                    cpg.write_text("UTF-8")
+                gdf = _read_pyogrio(Path(tmp) / "layer.shp")
+            gdf = _nfc_text_columns(gdf)
     layer = layer_from_frame(gdf, crs, "ESRI Shapefile")
     if layer.crs_origin == "argument":
         layer.notes.append(f"the shapefile has no .prj: coordinates read in {layer.source_geometry.crs.name} (--crs)")

@@ -50,6 +50,7 @@ du_an.csv:row 3: id='P1': duplicate id: row 2 has it too; give every record its
 du_an.csv: note: no location_confidence column: set to 'low' for 2 located and 'no
 du_an.csv: note: no geometry_quality column: set to 'point' for points and 'approx
 du_an.csv: note: no sources column: the popups will show no source; add one (keys
+
 """
 
 from __future__ import annotations
@@ -204,7 +205,8 @@ def inside_province(geoms: gpd.GeoSeries) -> np.ndarray:
 def _km_from_province(geoms: gpd.GeoSeries) -> np.ndarray:
     """Return the distance in km of EPSG:4326 geometries from the province outline."""
     _, metric = _outline()
-    return shapely.distance(metric, geoms.to_crs(METRIC_CRS).to_numpy()) / 1000
+    with np.errstate(invalid="ignore"):
+        return shapely.distance(metric, geoms.to_crs(METRIC_CRS).to_numpy()) / 1000
 
 
 def _crs_name(crs_text: str) -> str:
@@ -241,20 +243,24 @@ def suggest_crs(geoms: gpd.GeoSeries, sample: int = 500) -> tuple[str, bool] | N
     return (best[1], best[2]) if best else None
 
 
-def _crs_hint(geoms: gpd.GeoSeries, table: bool) -> str:
-    """Say which --crs to give for coordinates without a (right) CRS."""
+def _crs_hint(geoms: gpd.GeoSeries, mode: str) -> str:
+    """Say which --crs to give for coordinates without a (right) CRS; ``mode``: "lonlat", "xy", "wkt" or "vector"."""
     guess = suggest_crs(geoms)
     if guess is None:
         return (f"give the CRS with --crs ({', '.join(n for n in CRS_ALIASES if n != 'wgs84')} or EPSG:nnnn); "
                 "none of the usual ones places these coordinates in Quảng Trị")
     name, swapped = guess
+    if name == "EPSG:4326" and swapped:
+        fix = "swap the two columns" if mode in ("lonlat", "xy") else "write every position as lon, lat"
+        return f"they look like latitude, longitude (swapped): {fix}"
     if name == "EPSG:4326":
-        fix = "name the columns lon/lat, or add --crs EPSG:4326" if table else "add --crs EPSG:4326"
         what = "longitude/latitude degrees"
+        fix = "name the columns lon/lat, or add --crs EPSG:4326" if mode == "xy" else "add --crs EPSG:4326"
     else:
-        what, fix = f"{_crs_name(name)} metres", f"add --crs {name}"
+        what = f"{_crs_name(name)} metres"
+        fix = f"name the columns x/y and add --crs {name}" if mode == "lonlat" else f"add --crs {name}"
     if swapped:
-        return f"they look like {what} with X and Y swapped: swap the columns and {fix}"
+        return f"they look like {what} with X and Y swapped: swap the two and {fix}"
     return f"they look like {what}: {fix}"
 
 
@@ -283,10 +289,17 @@ def guess_kind(columns: list[str], file_name: str = "") -> str:
     return by_name.get(Path(file_name).name, DEFAULT_KIND)
 
 
-def _schema_renames(columns: list[str], kind: Kind) -> dict[str, str]:
-    """Map columns that match a schema field but for case, diacritics or separators to the field's name."""
+def _schema_renames(columns: list[str], kind: Kind, shapefile: bool = False) -> dict[str, str]:
+    """Map columns that match a schema field but for case, diacritics or separators to the field's name.
+
+    A shapefile's field names are cut to 10 characters, so there ``location_c``
+    is ``location_confidence``.
+    """
     present = set(columns)
     by_key = {_column_key(f.name): f.name for f in kind.fields}
+    if shapefile:
+        for f in kind.fields:
+            by_key.setdefault(_column_key(f.name[:10]), f.name)
     renames: dict[str, str] = {}
     for col in columns:
         name = by_key.get(_column_key(col))
@@ -340,7 +353,8 @@ class _Check:
 
 
 def _check_required_columns(c: _Check) -> None:
-    columns = [str(col) for col in c.frame.columns if col != c.frame.geometry.name]
+    names = {f.name for f in c.kind.fields}
+    columns = [str(col) for col in c.frame.columns if col != c.frame.geometry.name and col not in names]
     for f in c.kind.fields:
         if not f.required or f.name in c.frame.columns or (f.name in SOFT_FIELDS and not c.strict):
             continue
@@ -457,73 +471,75 @@ def _swap(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     return gpd.GeoSeries(shapely.transform(geoms.to_numpy(), lambda xy: xy[:, ::-1]), crs=geoms.crs)
 
 
-def _check_location(c: _Check, bad: np.ndarray, located: np.ndarray) -> None:
-    """Check ranges, swaps and the province for records whose CRS is known."""
-    source = c.layer.source_geometry
-    crs = source.crs
+def _not_degrees(source: gpd.GeoSeries) -> np.ndarray:
+    """Return, per geometry, whether any coordinate lies outside lon −180..180, lat −90..90."""
+    b = shapely.bounds(source.to_numpy())
+    with np.errstate(invalid="ignore"):
+        return (np.abs(b[:, [0, 2]]) > 180).any(axis=1) | (np.abs(b[:, [1, 3]]) > 90).any(axis=1)
+
+
+def _outside_message(c: _Check, i: int, swapped: bool, km: float) -> tuple[str, str | None, str]:
+    """Return (field, value, message) for record ``i``, which lies outside the province."""
+    mode, crs = _mode(c.layer), c.layer.source_geometry.crs
     parts = _source_numbers(c)
-    mode = c.layer.coords[0] if c.layer.coords else "vector"
+    fld, value = (f"{parts[0]}/{parts[1]}", f"{parts[2].iloc[i]}, {parts[3].iloc[i]}") if parts else ("geometry", None)
+    if swapped and mode == "lonlat":
+        return fld, value, f"{parts[0]} and {parts[1]} look swapped: swap the two values (or columns)"
+    if swapped and mode == "xy":
+        return fld, value, (f"X and Y look swapped for {crs.name}: {parts[0]} must be the easting and {parts[1]} "
+                            "the northing; swap the two columns (surveyors' X is often the northing)")
+    if swapped:
+        return fld, value, "the coordinates look swapped (lat, lon): write every position as lon, lat"
+    if crs.is_geographic and _not_degrees(c.layer.source_geometry.iloc[[i]])[0]:
+        if parts and mode == "lonlat":
+            xv = parse_numbers(parts[2].iloc[[i]]).iloc[0]
+            col, val, limits = (parts[0], parts[2].iloc[i], "−180..180") if abs(xv) > 180 \
+                else (parts[1], parts[3].iloc[i], "−90..90")
+            return col, val, f"{col} is outside {limits}: not degrees; check the value"
+        return fld, value, "not longitude/latitude degrees (lon −180..180, lat −90..90): check the coordinates"
+    dist = f"about {km:.0f} km" if np.isfinite(km) and km >= 1 else "less than 1 km"
+    check = "check the coordinates" + (" and --crs" if mode == "xy" or c.layer.crs_origin == "argument" else "")
+    return fld, value, f"outside Quảng Trị province ({dist} outside its boundary): {check}"
+
+
+def _mode(layer: RawLayer) -> str:
+    """How a layer's coordinates were given: "lonlat", "xy", "wkt" (tables) or "vector"."""
+    return layer.coords[0] if layer.coords else ("vector" if not layer.is_table else "none")
+
+
+def _check_location(c: _Check, bad: np.ndarray, located: np.ndarray) -> None:
+    """Check ranges, swaps and the province outline, for records whose CRS is known."""
+    source, mode = c.layer.source_geometry, _mode(c.layer)
     todo = located & ~bad
     if not todo.any():
         return
-    where_field = f"{parts[0]}/{parts[1]}" if parts else "geometry"
-
-    def shown(i: int) -> str | None:
-        return f"{parts[2].iloc[i]}, {parts[3].iloc[i]}" if parts else None
-
-    # Degrees outside -180..180 / -90..90.
-    out_of_range = np.zeros(len(source), bool)
-    if crs.is_geographic:
-        b = shapely.bounds(source.to_numpy())
-        with np.errstate(invalid="ignore"):
-            out_of_range = todo & ((np.abs(b[:, [0, 2]]) > 180).any(axis=1) | (np.abs(b[:, [1, 3]]) > 90).any(axis=1))
-        if out_of_range.sum() > todo.sum() / 2 and c.layer.crs_origin != "argument":
-            what = f"columns {parts[0]!r}/{parts[1]!r}" if parts else "the coordinates"
-            c.add(None, None, None, f"{what} are not longitude/latitude degrees "
-                                    f"({c.rows_text(out_of_range)}); {_crs_hint(source[out_of_range], bool(parts))}")
-            todo &= ~out_of_range
-            out_of_range[:] = False
-    # Outside the province: swapped, out of range, or simply elsewhere.
-    if c.kind.code in BASE_KINDS:
-        todo &= out_of_range
-        inside = ~out_of_range
+    out_of_range = todo & _not_degrees(source) if source.crs.is_geographic else np.zeros(len(source), bool)
+    if out_of_range.sum() > todo.sum() / 2 and c.layer.crs_origin != "argument":
+        parts = _source_numbers(c)
+        what = f"columns {parts[0]!r}/{parts[1]!r}" if parts else "the coordinates"
+        c.add(None, None, None, f"{what} are not longitude/latitude degrees ({c.rows_text(out_of_range)}); "
+                                f"{_crs_hint(source[out_of_range], mode)}")
+        todo &= ~out_of_range
+        out_of_range[:] = False
+    if c.kind.code in BASE_KINDS:  # base layers reach beyond the province: only their coordinates are checked
+        outside = out_of_range
     else:
-        inside = np.ones(len(source), bool)
+        inside = np.zeros(len(source), bool)
         inside[todo] = inside_province(c.frame.geometry[todo])
-    outside = todo & ~inside
+        outside = todo & ~inside
     if not outside.any():
         return
     idx = np.flatnonzero(outside)
-    swapped_in = inside_province(_swap(source.iloc[idx]).to_crs("EPSG:4326"))
+    swapped = inside_province(_swap(source.iloc[idx]).to_crs("EPSG:4326"))
     km = _km_from_province(c.frame.geometry.iloc[idx])
     for j, i in enumerate(idx):
-        if swapped_in[j]:
-            if mode == "lonlat":
-                msg = f"{parts[0]} and {parts[1]} look swapped: swap the two values (or columns)"
-            elif mode == "xy":
-                msg = (f"X and Y look swapped for {crs.name}: {parts[0]} must be the easting and {parts[1]} the "
-                       "northing; swap the two columns (surveyors' X is often the northing)")
-            else:
-                msg = "the coordinates look swapped (lat, lon): write every position as lon, lat"
-        elif out_of_range[i]:
-            msg = "not longitude/latitude degrees (lon −180..180, lat −90..90): check the coordinates"
-            if parts:
-                xv, yv = parse_numbers(parts[2].iloc[[i]]).iloc[0], parse_numbers(parts[3].iloc[[i]]).iloc[0]
-                if abs(xv) > 180 or abs(yv) > 90:
-                    col, val, rng = (parts[0], parts[2].iloc[i], "−180..180") if abs(xv) > 180 \
-                        else (parts[1], parts[3].iloc[i], "−90..90")
-                    c.add(int(i), col, val, f"{col} is outside {rng}: not degrees; check the value")
-                    continue
-        else:
-            dist = f"about {km[j]:.0f} km" if np.isfinite(km[j]) and km[j] >= 1 else "just"
-            check = "check the coordinates" + ("" if mode in ("lonlat", "vector") else " and --crs")
-            msg = f"outside Quảng Trị province ({dist} outside its boundary): {check}"
-        c.add(int(i), where_field, shown(i), msg)
-    if outside.sum() > todo.sum() / 2 and c.layer.crs_origin == "argument" and not swapped_in.all():
+        c.add(int(i), *_outside_message(c, int(i), bool(swapped[j]), float(km[j])))
+    if c.layer.crs_origin == "argument" and (outside & ~np.isin(np.arange(len(source)), idx[swapped])).sum() \
+            > todo.sum() / 2:
         guess = suggest_crs(source[outside])
-        if guess and parse_crs(guess[0]) != crs:
-            c.add(None, None, None, f"most locations fall outside Quảng Trị in {crs.name}; "
-                                    f"{_crs_hint(source[outside], bool(parts))}")
+        if guess and parse_crs(guess[0]) != source.crs:
+            c.add(None, None, None, f"most locations fall outside Quảng Trị in {source.crs.name} (--crs); "
+                                    f"{_crs_hint(source[outside], mode)}")
 
 
 def _check_geometry(c: _Check, located: np.ndarray) -> None:
@@ -540,10 +556,10 @@ def _check_geometry(c: _Check, located: np.ndarray) -> None:
     allowed = c.kind.geometry
     types = geoms.geom_type.to_numpy()
     wrong = located & ~np.isin(types, allowed)
-    hint = "; use a Point (e.g. the centroid)" if allowed == ("Point",) else ""
+    hint = ": give a Point (e.g. the centroid)" if allowed == ("Point",) else ""
     for i in np.flatnonzero(wrong):
         c.add(int(i), "geometry", None,
-              f"geometry is a {types[i]}; {c.kind.en.lower()} must be {' or '.join(allowed)}{hint}")
+              f"geometry is a {types[i]}, but {c.kind.en.lower()} must be {' or '.join(allowed)}{hint}")
 
 
 def _to_codes(vocab: str, text: pd.Series) -> np.ndarray:
@@ -572,8 +588,8 @@ def _check_confidence(c: _Check, located: np.ndarray, bad: np.ndarray) -> None:
         has_columns = c.layer.coords is not None or not c.layer.is_table
         claims = ~located & ~bad & np.isin(conf, _LOCATED_CONFIDENCES)
         if claims.any() and not has_columns:
-            c.add(None, None, None, f"no coordinate columns (looked for {'/'.join(LON_COLUMNS)}, "
-                                    f"{'/'.join(LAT_COLUMNS)} or {'/'.join(X_COLUMNS)}, {'/'.join(Y_COLUMNS)}) "
+            looked = ", ".join(LON_COLUMNS + LAT_COLUMNS + X_COLUMNS + Y_COLUMNS)
+            c.add(None, None, None, f"no coordinate columns (looked for {looked}, ignoring case and diacritics) "
                                     f"but {c.rows_text(claims)} have a location_confidence other than 'none': add "
                                     "the coordinates, or set the confidence to 'none'")
         elif claims.any():
@@ -645,7 +661,7 @@ def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "
     columns = [str(col) for col in layer.frame.columns if col != layer.frame.geometry.name]
     kind = kind or guess_kind(columns, file_label)
     spec = KINDS[kind]
-    renames = _schema_renames(columns, spec)
+    renames = _schema_renames(columns, spec, layer.driver == "ESRI Shapefile")
     if renames:
         layer.frame = layer.frame.rename(columns=renames)
     c = _Check(layer, spec, file_label, strict)
@@ -671,7 +687,7 @@ def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "
                 "coordinates"}.get(layer.driver, "the coordinates")
         if layer.coords and layer.coords[0] == "xy":
             what = f"the X/Y columns {layer.coords[1]!r}/{layer.coords[2]!r}"
-        c.add(None, None, None, f"{what} have no CRS; {_crs_hint(layer.source_geometry, layer.is_table)}")
+        c.add(None, None, None, f"{what} have no CRS; {_crs_hint(layer.source_geometry, _mode(layer))}")
         bad |= in_file
     geoms = layer.frame.geometry.to_numpy()
     located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))

@@ -1,0 +1,438 @@
+"""The validator: one bad file per kind of bad input, each problem located (file, row, field, value, hint)."""
+
+from __future__ import annotations
+
+import json
+import time
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import geopandas as gpd
+from pyproj import Transformer
+from shapely.geometry import Point
+
+from geo.schema import codes
+from geo.validate import Problem, Report, guess_kind, suggest_crs, validate_file, validate_frame
+
+# A valid project register as a planner would type it (all text). Row i is spreadsheet row i + 2.
+GOOD = [
+    {"id": "P1", "name_vi": "Nhà máy gỗ MDF VRG Quảng Trị", "sector": "processing", "status": "operating",
+     "status_year": "2011", "district": "huong_hoa", "capital_bn_vnd": "850", "workers": "300", "year": "2008",
+     "in_conclusion": "true", "lon": "106.7321", "lat": "16.6453", "location_confidence": "low",
+     "geometry_quality": "point", "sources": "KL11"},
+    {"id": "P2", "name_vi": "Nhà máy xi măng Đông Hà", "sector": "building_materials", "status": "under_construction",
+     "status_year": "2011", "district": "dong_ha", "capital_bn_vnd": "1117.5", "workers": "", "year": "",
+     "in_conclusion": "false", "lon": "107.0912", "lat": "16.8134", "location_confidence": "medium",
+     "geometry_quality": "point", "sources": "S01;S02"},
+    {"id": "P3", "name_vi": "Thủy điện Rào Quán", "sector": "electricity", "status": "operating",
+     "status_year": "2011", "district": "huong_hoa", "capital_bn_vnd": "", "workers": "", "year": "2002",
+     "in_conclusion": "true", "lon": "106.7604", "lat": "16.6702", "location_confidence": "low",
+     "geometry_quality": "point", "sources": "KL11"},
+    {"id": "P4", "name_vi": "Nhà máy tinh bột sắn Hướng Hóa", "sector": "processing", "status": "planned",
+     "status_year": "2011", "district": "huong_hoa", "capital_bn_vnd": "", "workers": "", "year": "",
+     "in_conclusion": "false", "lon": "", "lat": "", "location_confidence": "none", "geometry_quality": "",
+     "sources": "KL11"},
+]
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode like Windows code page 1258: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            nfd = unicodedata.normalize("NFD", ch)
+            out.append(unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+                       + "".join(c for c in nfd if c in TONES))
+    return "".join(out).encode("cp1258")
+
+
+def rows(edits: dict[int, dict[str, str]] | None = None, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """GOOD with ``edits`` applied ({spreadsheet row: {column: value}}) and ``drop`` columns removed."""
+    records = [dict(r) for r in GOOD]
+    for row, changes in (edits or {}).items():
+        records[row - 2].update(changes)
+    return pd.DataFrame(records).drop(columns=list(drop))
+
+
+def csv(df: pd.DataFrame, name: str = "du_an.csv", encoding: str = "utf-8") -> Callable:
+    def make(tmp_path):
+        path = tmp_path / name
+        text = df.to_csv(index=False, sep="\t" if encoding == "utf-16" else ",")
+        path.write_bytes(to_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+        return path
+    return make
+
+
+def xlsx(df: pd.DataFrame, name: str = "du_an.xlsx") -> Callable:
+    def make(tmp_path):
+        df.to_excel(tmp_path / name, index=False)
+        return tmp_path / name
+    return make
+
+
+def geojson(features: list[dict], name: str = "du_an.geojson") -> Callable:
+    def make(tmp_path):
+        path = tmp_path / name
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False))
+        return path
+    return make
+
+
+def raw_bytes(data: bytes, name: str) -> Callable:
+    def make(tmp_path):
+        (tmp_path / name).write_bytes(data)
+        return tmp_path / name
+    return make
+
+
+def feature(props: dict, geometry: dict | None) -> dict:
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def point_features(swap: bool = False, crs: str | None = None) -> list[dict]:
+    """GOOD as GeoJSON features; ``crs`` writes projected coordinates (as if the file had no CRS)."""
+    out = []
+    for r in GOOD:
+        props = {k: v for k, v in r.items() if k not in ("lon", "lat")}
+        geom = None
+        if r["lon"]:
+            x, y = float(r["lon"]), float(r["lat"])
+            if crs:
+                x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(x, y)
+            geom = {"type": "Point", "coordinates": [y, x] if swap else [x, y]}
+        out.append(feature(props, geom))
+    return out
+
+
+def projected(crs: str, xcol: str = "x", ycol: str = "y", swap: bool = False) -> pd.DataFrame:
+    """GOOD with lon/lat replaced by X/Y in ``crs`` (swapped like a surveyor's X = northing if ``swap``)."""
+    df = rows()
+    located = df["lon"] != ""
+    x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(
+        df.loc[located, "lon"].astype(float).to_numpy(), df.loc[located, "lat"].astype(float).to_numpy())
+    if swap:
+        x, y = y, x
+    df = df.drop(columns=["lon", "lat"])
+    df[xcol], df[ycol] = "", ""
+    df.loc[located, xcol] = [f"{v:.3f}" for v in x]
+    df.loc[located, ycol] = [f"{v:.3f}" for v in y]
+    return df
+
+
+def shapefile_zip(crs: str, drop_prj: bool) -> Callable:
+    def make(tmp_path):
+        df = rows()
+        points = [Point(float(a), float(b)) if a else None for a, b in zip(df.lon, df.lat, strict=True)]
+        gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=points, crs="EPSG:4326").to_crs(crs)
+        folder = tmp_path / "shp"
+        folder.mkdir()
+        with warnings.catch_warnings():  # field names are cut to 10 characters, as in every real shapefile
+            warnings.simplefilter("ignore")
+            gdf.to_file(folder / "du_an.shp", engine="pyogrio")
+        path = tmp_path / "du_an.zip"
+        with zipfile.ZipFile(path, "w") as zf:
+            for part in folder.iterdir():
+                if not (drop_prj and part.suffix == ".prj"):
+                    zf.write(part, part.name)
+        return path
+    return make
+
+
+PARK = {"id": "ip_a", "name_vi": "KCN A", "status": "operating", "location_confidence": "low",
+        "geometry_quality": "approximate", "sources": "KL11"}
+SQUARE = {"type": "Polygon", "coordinates": [[[107.10, 16.80], [107.12, 16.80], [107.12, 16.82], [107.10, 16.82],
+                                              [107.10, 16.80]]]}
+BOWTIE = {"type": "Polygon", "coordinates": [[[107.10, 16.80], [107.12, 16.82], [107.12, 16.80], [107.10, 16.82],
+                                              [107.10, 16.80]]]}
+
+
+@dataclass
+class Case:
+    id: str
+    make: Callable
+    expect: tuple[str, ...]  # substrings of one and the same line
+    exit_code: int = 1
+    kind: str | None = None
+    crs: str | None = None
+    records: int | None = 4  # records report.data must hold (no silent drop); None: unreadable
+
+
+CASES = [
+    Case("missing_required_column", csv(rows(drop=("status",))),
+         ("du_an.csv: missing required column 'status'", "add it", "operating")),
+    Case("missing_required_column_close_name", csv(rows().rename(columns={"sector": "sectors"})),
+         ("missing required column 'sector'", "rename it to 'sector'", "'sectors'")),
+    Case("empty_name", csv(rows({3: {"name_vi": " "}})), ("du_an.csv:row 3: name_vi=''", "empty", "Vietnamese name")),
+    Case("empty_id", csv(rows({5: {"id": ""}})), ("du_an.csv:row 5: id=''", "empty", "its own id")),
+    Case("unknown_sector_cp1258", csv(rows({4: {"sector": "Cơ khíí"}}), encoding="cp1258"),
+         ("du_an.csv:row 4: sector='Cơ khíí'", "unknown sector", "did you mean 'mechanical'?",
+          ", ".join(codes("sector")))),
+    Case("unknown_sector_no_suggestion", csv(rows({2: {"sector": "xyz"}})),
+         ("row 2: sector='xyz'", "unknown sector", "Use one of: processing")),
+    Case("unknown_status_utf16", csv(rows({5: {"status": "dang hoat dongg"}}), "du_an.txt", "utf-16"),
+         ("du_an.txt:row 5: status='dang hoat dongg'", "unknown status", "did you mean 'operating'?")),
+    Case("unknown_district_xlsx", xlsx(rows({2: {"district": "Vinh Linhh"}})),
+         ("du_an.xlsx:row 2: district='Vinh Linhh'", "unknown district", "did you mean 'vinh_linh'?")),
+    Case("unknown_confidence", csv(rows({3: {"location_confidence": "sure"}})),
+         ("row 3: location_confidence='sure'", "unknown location_confidence", "high, medium, low, none")),
+    Case("empty_required_vocab", csv(rows({3: {"status": ""}})), ("row 3: status=''", "empty", "use one of")),
+    Case("duplicate_id", csv(rows({4: {"id": "P1"}})),
+         ("du_an.csv:row 4: id='P1'", "duplicate id", "row 2 has it too")),
+    Case("unparseable_lon", csv(rows({3: {"lon": "107°05'"}})),
+         ("du_an.csv:row 3: lon=\"107°05'\"", "not a number", "decimal degrees")),
+    Case("half_a_location", csv(rows({2: {"lat": ""}})),
+         ("row 2: lat=''", "lat is empty but lon is given", "both")),
+    Case("lat_out_of_range", csv(rows({3: {"lat": "95.2"}})), ("row 3: lat='95.2'", "outside −90..90")),
+    Case("lon_out_of_range", csv(rows({3: {"lon": "190.5"}})), ("row 3: lon='190.5'", "outside −180..180")),
+    Case("lonlat_swapped", csv(rows({4: {"lon": "16.6702", "lat": "106.7604"}})),
+         ("row 4: lon/lat='16.6702, 106.7604'", "look swapped", "swap")),
+    Case("lonlat_swapped_in_range", csv(rows({4: {"lon": "16.6702", "lat": "16.6702"}})),
+         ("row 4: lon/lat='16.6702, 16.6702'", "outside Quảng Trị province", "km")),
+    Case("outside_province_hanoi", csv(rows({2: {"lon": "105.8542", "lat": "21.0285"}})),
+         ("du_an.csv:row 2: lon/lat='105.8542, 21.0285'", "outside Quảng Trị province", "check the coordinates")),
+    Case("lonlat_columns_hold_metres", csv(projected("EPSG:3405", "lon", "lat")),
+         ("du_an.csv: columns 'lon'/'lat' are not longitude/latitude degrees", "VN-2000 / UTM zone 48N metres",
+          "name the columns x/y and add --crs vn2000-utm48")),
+    Case("xy_utm48_without_crs", csv(projected("EPSG:3405")),
+         ("du_an.csv: the X/Y columns 'x'/'y' have no CRS", "VN-2000 / UTM zone 48N", "add --crs vn2000-utm48")),
+    Case("xy_tm3_without_crs", csv(projected("EPSG:9212", "toa_do_x", "toa_do_y")),
+         ("'toa_do_x'/'toa_do_y' have no CRS", "VN-2000 / TM-3 106-15", "add --crs vn2000-tm3-quangtri")),
+    Case("xy_swapped_without_crs", csv(projected("EPSG:3405", swap=True)),
+         ("have no CRS", "X and Y swapped", "--crs vn2000-utm48")),
+    Case("xy_swapped_with_crs", csv(projected("EPSG:3405", swap=True)),
+         ("du_an.csv:row 3: x/y=", "X and Y look swapped for VN-2000 / UTM zone 48N", "easting"),
+         crs="vn2000-utm48"),
+    Case("xy_wrong_crs", csv(projected("EPSG:9212")),
+         ("most locations fall outside Quảng Trị in VN-2000 / UTM zone 48N", "--crs vn2000-tm3-quangtri"),
+         crs="vn2000-utm48"),
+    Case("xy_degrees_without_crs", csv(rows().rename(columns={"lon": "x", "lat": "y"})),
+         ("have no CRS", "longitude/latitude degrees", "name the columns lon/lat")),
+    Case("lonlat_with_projected_crs", csv(rows()),
+         ("--crs vn2000-utm48 is a projected CRS", "'lon'/'lat'", "leave out --crs"), crs="vn2000-utm48"),
+    Case("negative_capital", csv(rows({3: {"capital_bn_vnd": "-5"}})),
+         ("row 3: capital_bn_vnd='-5'", "below the minimum 0 bn VND", "negative")),
+    Case("absurd_workers", csv(rows({2: {"workers": "3000000"}})),
+         ("row 2: workers='3000000'", "above the maximum 100000 people")),
+    Case("non_numeric_capital", csv(rows({4: {"capital_bn_vnd": "khoảng 500"}})),
+         ("row 4: capital_bn_vnd='khoảng 500'", "not a number", "digits")),
+    Case("thousands_separator", csv(rows({4: {"capital_bn_vnd": "1,117"}})),
+         ("row 4: capital_bn_vnd='1,117'", "not a number", "decimal separator")),
+    Case("non_whole_year", csv(rows({2: {"year": "2008.5"}})), ("row 2: year='2008.5'", "not a whole number")),
+    Case("year_too_early", csv(rows({2: {"status_year": "1890"}})),
+         ("row 2: status_year='1890'", "below the minimum 1990")),
+    Case("bad_boolean", csv(rows({3: {"in_conclusion": "maybe"}})), ("row 3: in_conclusion='maybe'", "true or false")),
+    Case("no_location_but_confident", csv(rows({5: {"location_confidence": "high"}})),
+         ("row 5: location_confidence='high'", "no location", "set it to 'none'")),
+    Case("location_but_confidence_none", csv(rows({2: {"location_confidence": "none"}})),
+         ("row 2: location_confidence='none'", "has a location", "high, medium or low")),
+    Case("no_coordinate_columns", csv(rows(drop=("lon", "lat"))),
+         ("du_an.csv: no coordinate columns", "kinhdo", "rows 2, 3, 4", "'none'")),
+    Case("quality_point_on_polygon", geojson([feature(dict(PARK, geometry_quality="point"), SQUARE)]),
+         ("du_an.geojson:feature 1 (id ip_a): geometry_quality='point'", "not a point"),
+         kind="industrial_park", records=1),
+    Case("invalid_geometry", geojson([feature(PARK, SQUARE), feature(dict(PARK, id="ip_b"), BOWTIE)]),
+         ("du_an.geojson:feature 2 (id ip_b): geometry", "invalid geometry", "Self-intersection at lon 107.11",
+          "lat 16.81", "Fix Geometries"), kind="industrial_park", records=2),
+    Case("wrong_geometry_type", geojson([*point_features()[:3], feature(GOOD[3] | {"location_confidence": "low"},
+                                                                        SQUARE)]),
+         ("du_an.geojson:feature 4 (id P4): geometry", "geometry is a Polygon", "must be Point", "centroid")),
+    Case("geojson_lat_lon_order", geojson(point_features(swap=True)),
+         ("du_an.geojson: the coordinates are not longitude/latitude degrees", "features 1, 2, 3",
+          "latitude, longitude (swapped)", "write every position as lon, lat")),
+    Case("geojson_one_feature_lat_lon", geojson(point_features()[:2] + point_features(swap=True)[2:]),
+         ("du_an.geojson:feature 3 (id P3): geometry", "look swapped (lat, lon)", "lon, lat")),
+    Case("geojson_with_utm_coordinates", geojson(point_features(crs="EPSG:3405")),
+         ("du_an.geojson: the coordinates are not longitude/latitude degrees", "features 1, 2, 3",
+          "add --crs vn2000-utm48")),
+    Case("shapefile_without_prj", shapefile_zip("EPSG:3405", drop_prj=True),
+         ("du_an.zip: the shapefile has no .prj", "VN-2000 / UTM zone 48N metres", "add --crs vn2000-utm48")),
+    Case("unknown_facility", csv(pd.DataFrame([{"id": "c1", "name_vi": "Cảng A", "facility": "sân bay",
+                                                "status": "operating", "lon": "107.18", "lat": "16.9",
+                                                "location_confidence": "low", "sources": "S02"}]), "ha_tang.csv"),
+         ("ha_tang.csv:row 2: facility='sân bay'", "unknown facility", "port, border_gate"), records=1),
+    Case("header_only", raw_bytes(b"id,name_vi,sector,status,lon,lat\n", "du_an.csv"),
+         ("du_an.csv: the file has no records",), records=0),
+    # Cannot be read at all: exit 2, one line, no data.
+    Case("empty_file", raw_bytes(b"", "du_an.csv"), ("du_an.csv: cannot read", "empty"), 2, records=None),
+    Case("unsupported_suffix", raw_bytes(b"x", "du_an.shp"),
+         ("du_an.shp: cannot read", "unsupported", ".geojson", "zip the .shp"), 2, records=None),
+    Case("corrupt_geopackage", raw_bytes(b"not a database" * 50, "du_an.gpkg"),
+         ("du_an.gpkg: cannot read", "export it again"), 2, records=None),
+    Case("corrupt_xlsx", raw_bytes(b"PK\x03\x04 broken", "du_an.xlsx"),
+         ("du_an.xlsx: cannot read", ".xlsx"), 2, records=None),
+    Case("not_geojson", raw_bytes(b'{"hello": "world"}', "du_an.json"), ("du_an.json: cannot read",), 2,
+         records=None),
+    Case("not_a_zip", raw_bytes(b"plain text", "du_an.zip"), ("du_an.zip: cannot read", "zip"), 2, records=None),
+    Case("unknown_crs", csv(projected("EPSG:3405")), ("cannot read", "unknown CRS 'utm'", "vn2000-utm48"), 2,
+         crs="utm", records=None),
+    Case("unknown_kind", csv(rows()), ("cannot read", "unknown kind 'park'", "industrial_park"), 2, kind="park",
+         records=None),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_located(tmp_path, case):
+    report = validate_file(case.make(tmp_path), kind=case.kind, crs=case.crs)
+    lines = report.lines()
+    assert report.exit_code == case.exit_code, lines
+    assert any(all(part in line for part in case.expect) for line in lines), "\n".join(lines)
+    if case.records is None:
+        assert report.data is None and len(lines) == 1
+    else:
+        assert len(report.data) == case.records  # every record is returned, none dropped
+        assert report.data.crs.to_epsg() == 4326
+
+
+def test_valid_file_has_one_summary_line(tmp_path):
+    report = validate_file(csv(rows())(tmp_path))
+    assert report.exit_code == 0
+    assert report.lines() == ["du_an.csv: OK, 4 features (project)"]
+    assert report.problems == [] and report.notes == []
+
+
+@pytest.mark.parametrize("make", [csv(rows(), encoding="cp1258"), csv(rows(), "du_an.txt", "utf-16"), xlsx(rows()),
+                                  geojson(point_features())], ids=["cp1258", "utf16", "xlsx", "geojson"])
+def test_valid_file_in_every_format(tmp_path, make):
+    report = validate_file(make(tmp_path))
+    assert report.lines() == [f"{make(tmp_path).name}: OK, 4 features (project)"]
+    assert report.data["name_vi"].tolist() == [r["name_vi"] for r in GOOD]
+
+
+@pytest.mark.parametrize(("crs", "epsg"), [("vn2000-utm48", "EPSG:3405"), ("vn2000-tm3-quangtri", "EPSG:9212")])
+def test_projected_file_with_crs_is_valid(tmp_path, crs, epsg):
+    report = validate_file(csv(projected(epsg))(tmp_path), crs=crs)
+    assert report.exit_code == 0, report.lines()
+    np.testing.assert_allclose(report.data.geometry.x.dropna(), [float(r["lon"]) for r in GOOD if r["lon"]],
+                               atol=1e-6)
+
+
+def test_shapefile_in_vn2000_with_prj_is_valid(tmp_path):
+    report = validate_file(shapefile_zip("EPSG:3405", drop_prj=False)(tmp_path))
+    assert report.exit_code == 0, report.lines()
+    assert report.lines()[0] == "du_an.zip: OK, 4 features (project)"
+    assert "'location_c' as 'location_confidence'" in report.lines()[1]  # 10-character shapefile field names
+    assert report.data["location_confidence"].tolist() == [r["location_confidence"] for r in GOOD]
+    assert report.data["status_year"].tolist() == [2011] * 4
+    np.testing.assert_allclose(report.data.geometry.y.dropna(), [float(r["lat"]) for r in GOOD if r["lat"]],
+                               atol=1e-6)
+
+
+def test_a_file_with_problems_keeps_every_row_unaltered(tmp_path):
+    bad = rows({2: {"sector": "thep"}, 3: {"lon": "abc"}, 4: {"id": "P1", "capital_bn_vnd": "-1"},
+                5: {"status": "Đang hoạt động"}})
+    report = validate_file(csv(bad, encoding="cp1258")(tmp_path))
+    assert report.exit_code == 1
+    assert {p.row for p in report.problems} == {2, 3, 4}
+    data = report.data
+    assert data["id"].tolist() == bad["id"].tolist()
+    assert data["name_vi"].tolist() == bad["name_vi"].tolist()
+    assert data["sector"].tolist() == ["thep", "building_materials", "electricity", "processing"]  # kept as given
+    assert data["status"].tolist()[3] == "operating"  # label → code, the documented normalisation
+    assert data["lon"].tolist() == bad["lon"].tolist()  # the cells as typed
+    assert data["capital_bn_vnd"].tolist()[2] == -1  # reported, not changed
+    assert data.geometry.isna().tolist() == [False, True, False, True]
+
+
+def test_missing_confidence_and_quality_are_defaulted_with_a_note(tmp_path):
+    report = validate_file(csv(rows(drop=("location_confidence", "geometry_quality", "sources")))(tmp_path))
+    assert report.exit_code == 0
+    lines = report.lines()
+    assert lines[0] == "du_an.csv: OK, 4 features (project)"
+    assert any("note: no location_confidence column" in line and "'low' for 3 located" in line
+               and "'none' for 1 unlocated" in line for line in lines)
+    assert any("note: no geometry_quality column" in line for line in lines)
+    assert any("note: no sources column" in line for line in lines)
+    assert report.data["location_confidence"].tolist() == ["low", "low", "low", "none"]
+    assert report.data["geometry_quality"].tolist()[:3] == ["point"] * 3
+
+
+def test_strict_mode_requires_sources_and_confidence(tmp_path):
+    path = csv(rows({3: {"sources": "S01;NOPE"}}, drop=("location_confidence",)))(tmp_path)
+    lines = validate_file(path, strict=True).lines()
+    assert any("missing required column 'location_confidence'" in line for line in lines)
+    assert any("row 3: sources='S01;NOPE'" in line and "NOPE" in line and "sources.csv" in line for line in lines)
+    assert validate_file(path).exit_code == 0  # a user's file: defaulted with a note
+
+
+def test_columns_differing_in_case_are_read_with_a_note(tmp_path):
+    df = rows().rename(columns={"sector": "Sector", "name_vi": "Name VI"})
+    report = validate_file(csv(df)(tmp_path))
+    assert report.exit_code == 0, report.lines()
+    assert "sector" in report.data.columns
+    assert any("'Sector' as 'sector'" in line for line in report.lines())
+
+
+@pytest.mark.parametrize(("columns", "name", "kind"), [
+    (["id", "name_vi", "facility"], "a.csv", "infrastructure"),
+    (["id", "name_vi", "sector", "status"], "a.csv", "project"),
+    (["id", "legal_basis", "area_ha"], "a.csv", "economic_zone"),
+    (["id", "occupancy_note", "area_ha"], "a.csv", "industrial_park"),
+    (["id", "area_ha"], "my_industrial_clusters.xlsx", "industrial_cluster"),
+    (["id", "unit_type", "seat"], "a.csv", "district_seat"),
+    (["name", "ref"], "roads_national.geojson", "road"),
+    (["id", "name_vi"], "a.csv", "project"),
+])
+def test_guess_kind(columns, name, kind):
+    assert guess_kind(columns, name) == kind
+
+
+@pytest.mark.parametrize(("crs", "swap", "expected"), [
+    ("EPSG:3405", False, ("vn2000-utm48", False)),
+    ("EPSG:3405", True, ("vn2000-utm48", True)),
+    ("EPSG:9212", False, ("vn2000-tm3-quangtri", False)),
+    ("EPSG:4326", False, ("EPSG:4326", False)),
+])
+def test_suggest_crs(crs, swap, expected):
+    lon, lat = np.array([106.73, 107.09, 107.2]), np.array([16.64, 16.81, 16.75])
+    x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+    if swap:
+        x, y = y, x
+    assert suggest_crs(gpd.GeoSeries(gpd.points_from_xy(x, y))) == expected
+    assert suggest_crs(gpd.GeoSeries(gpd.points_from_xy(x + 5e6, y))) is None
+
+
+def test_problem_line_format():
+    assert Problem("a.csv", 7, "sector", "thep", "unknown sector").line() == \
+        "a.csv:row 7: sector='thep': unknown sector"
+    assert Problem("a.gpkg", 3, "geometry", None, "invalid", "feature", "P03").line() == \
+        "a.gpkg:feature 3 (id P03): geometry: invalid"
+    assert Problem("a.csv", None, None, None, "no records").line() == "a.csv: no records"
+    assert Report("a.csv", "project", [], None).exit_code == 2
+
+
+def test_frames_validate_like_files():
+    report = validate_frame(rows({2: {"sector": "thep"}}), "project", "upload.csv")
+    assert report.exit_code == 1
+    assert report.lines()[0].startswith("upload.csv:row 2: sector='thep': unknown sector")
+    gdf = gpd.GeoDataFrame(rows().drop(columns=["lon", "lat"]), geometry=[Point(107.1, 16.8)] * 3 + [None],
+                           crs="EPSG:4326")
+    assert validate_frame(gdf.assign(id=["a", "b", "c", "d"]), "project").exit_code == 0
+
+
+def test_100k_rows_read_and_validate_in_seconds(tmp_path):
+    n = 100_000
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame([GOOD[i % 3] for i in range(n)])
+    df["id"] = [f"Q{i}" for i in range(n)]
+    df["lon"] = (df["lon"].astype(float) + rng.normal(0, 0.002, n)).round(6).astype(str)
+    df["lat"] = (df["lat"].astype(float) + rng.normal(0, 0.002, n)).round(6).astype(str)
+    df.loc[n - 1, "sector"] = "thep"
+    path = tmp_path / "big.csv"
+    df.to_csv(path, index=False)
+    start = time.perf_counter()
+    report = validate_file(path)
+    elapsed = time.perf_counter() - start
+    assert len(report.data) == n
+    assert [p.row for p in report.problems] == [n + 1]
+    assert elapsed < 8, f"{elapsed:.1f} s"

@@ -68,15 +68,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     from geo.export import ExportOptions, export_atlas, export_map
 
     projects = load_projects_or_exit(args.projects, args.crs)
-    options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
-                            title=args.title, extent=args.extent,
-                            layers=tuple(x for x in args.layers.split(",") if x) if args.layers else None)
-    if args.atlas:
-        pages = export_atlas(args.out, args.atlas, projects, filters_from_args(args), options)
-        print(f"wrote {args.out} ({pages} pages)")
-    else:
-        export_map(args.out, projects, filters_from_args(args), options)
-        print(f"wrote {args.out}")
+    filters = filters_from_args(args)
+    try:
+        options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
+                                title=args.title, extent=args.extent,
+                                layers=tuple(x.strip() for x in args.layers.split(",") if x.strip())
+                                if args.layers else None)
+        if args.atlas:
+            pages = export_atlas(args.out, args.atlas, projects, filters, options)
+            print(f"wrote {args.out} ({pages} pages)")
+        else:
+            export_map(args.out, projects, filters, options)
+            print(f"wrote {args.out}")
+    except ValueError as exc:  # bad option, unknown extent id, wrong suffix: say what to do
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -95,7 +101,12 @@ def cmd_data(args: argparse.Namespace) -> int:
     from geo.dataexport import write_data
 
     projects = load_projects_or_exit(args.projects, args.crs)
-    n = write_data(args.out, projects, filters_from_args(args))
+    filters = filters_from_args(args)
+    try:
+        n = write_data(args.out, projects, filters)
+    except ValueError as exc:  # unsupported suffix
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {args.out} ({n} records)")
     return 0
 
@@ -115,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
     p.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf or .svg (.pdf for --atlas)")
     _add_filter_options(p)
-    p.add_argument("--layers", default="", help="comma-separated layer kinds to draw (default: all)")
+    p.add_argument("--layers", default="", help="comma-separated layer kinds to draw (default: all): "
+                   + ", ".join(KINDS))
     p.add_argument("--paper", choices=("A4", "A3"), default="A4")
     p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape")
     p.add_argument("--dpi", type=int, default=300)

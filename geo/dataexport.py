@@ -1,0 +1,167 @@
+r"""Data export: the filtered project register with all its fields, as GeoJSON, GeoPackage, CSV or XLSX.
+
+GeoJSON and GeoPackage keep every value exactly (they are data formats, read by GDAL).
+CSV and XLSX are opened by spreadsheets, so they get ``lon``/``lat`` columns from the point
+geometry, and any text a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is neutralised with a leading ``'``
+(OWASP "CSV injection"). CSV is written as UTF-8 with a byte-order mark so that Excel
+shows Vietnamese diacritics.
+
+Examples
+--------
+>>> neutralise('=HYPERLINK("http://x")')
+'\'=HYPERLINK("http://x")'
+>>> neutralise("Nhà máy -2"), neutralise("-2"), neutralise(-2)
+('Nhà máy -2', "'-2", -2)
+
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+import geopandas as gpd
+import shapely
+
+from geo import bundled
+from geo.filters import SEARCH_COLUMN, Filters, apply_filters
+
+FORMATS: tuple[str, ...] = (".geojson", ".gpkg", ".csv", ".xlsx")
+LAYER_NAME = "projects"
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would evaluate as a formula with ``'``; other values are returned unchanged.
+
+    Text is caught when it starts with a trigger character, or with blanks followed by one
+    (some spreadsheets trim leading blanks before evaluating).
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_TRIGGERS) or value.lstrip(" \n").startswith(FORMULA_TRIGGERS[:4]):
+        return "'" + value
+    return value
+
+
+def _filtered(projects: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """Return the filtered register in EPSG:4326, without internal columns."""
+    out = apply_filters(projects, filters, zones=bundled.load_zones())
+    out = out.drop(columns=[c for c in out.columns if c == SEARCH_COLUMN])
+    if out.crs is None:
+        out = out.set_crs("EPSG:4326")
+    elif out.crs.to_epsg() != 4326:
+        out = out.to_crs("EPSG:4326")
+    return out
+
+
+def _table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Attributes plus lon/lat of the point geometry (representative point of other shapes), no geometry column."""
+    geom = gdf.geometry
+    located = (geom.notna() & ~geom.is_empty).to_numpy(dtype=bool)
+    lon = np.full(len(gdf), np.nan)
+    lat = np.full(len(gdf), np.nan)
+    if located.any():
+        pts = shapely.point_on_surface(geom.to_numpy()[located])
+        lon[located], lat[located] = shapely.get_x(pts), shapely.get_y(pts)
+    table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    table = table.drop(columns=[c for c in ("lon", "lat") if c in table.columns])
+    table["lon"] = np.round(lon, 7)
+    table["lat"] = np.round(lat, 7)
+    return table
+
+
+def _cell(value: object) -> object:
+    """Return a spreadsheet-safe Python value: missing → None, numpy scalars → Python, text neutralised."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, list | tuple | dict):
+        return neutralise(str(value))
+    return value
+
+
+def _write_csv(out: Path, table: pd.DataFrame) -> None:
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([neutralise(str(c)) for c in table.columns])
+        for row in table.itertuples(index=False, name=None):
+            writer.writerow(["" if (v := _cell(x)) is None else v for x in row])
+
+
+def _xlsx_text(value: object) -> object:
+    """Drop the control characters XLSX cannot store (openpyxl would refuse the whole file)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _write_xlsx(out: Path, table: pd.DataFrame, filters: Filters) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(LAYER_NAME)
+    ws.freeze_panes = "A2"
+    widths = [max(8, min(50, len(str(c)) + 2)) for c in table.columns]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([neutralise(_xlsx_text(str(c))) for c in table.columns])
+    for row in table.itertuples(index=False, name=None):
+        ws.append([_cell(_xlsx_text(v)) for v in row])
+    info = wb.create_sheet("about")
+    for key, value in (("records", len(table)), ("filters", filters.describe("en")),
+                       ("exported", _dt.date.today().isoformat()), ("data", bundled.DATA_DATE),
+                       ("sources", bundled.ATTRIBUTION), ("coordinates", "lon/lat: WGS 84 (EPSG:4326)")):
+        info.append([key, neutralise(_xlsx_text(value))])
+    wb.save(out)
+
+
+def _write_ogr(out: Path, gdf: gpd.GeoDataFrame, driver: str) -> None:
+    geom = gdf.geometry
+    kinds = set(geom[geom.notna()].geom_type)
+    extra: dict[str, object] = {}
+    if kinds <= {"Point"}:
+        extra["geometry_type"] = "Point"  # also for an empty or unlocated result
+    if out.exists():
+        out.unlink()  # a stale GeoPackage would otherwise gain a second layer
+    if driver == "GPKG":
+        extra["layer"] = LAYER_NAME
+    gdf.to_file(out, driver=driver, engine="pyogrio", **extra)
+
+
+def write_data(out: Path, projects: gpd.GeoDataFrame, filters: Filters) -> int:
+    """Write the filtered ``projects`` with all their fields to ``out``; return the number of records.
+
+    The format follows the suffix: .geojson, .gpkg (layer ``projects``), .csv (UTF-8 with
+    BOM) or .xlsx (sheet ``projects`` plus an ``about`` sheet with the filters and sources).
+    """
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"unsupported data format {out.suffix or '(none)'!r} for {out.name}: "
+                         f"use {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    gdf = _filtered(projects, filters)
+    if suffix == ".geojson":
+        _write_ogr(out, gdf, "GeoJSON")
+    elif suffix == ".gpkg":
+        _write_ogr(out, gdf, "GPKG")
+    elif suffix == ".csv":
+        _write_csv(out, _table(gdf))
+    else:
+        _write_xlsx(out, _table(gdf), filters)
+    return len(gdf)

@@ -11,9 +11,10 @@ Checks: missing required columns; empty names and ids; unknown vocabulary values
 or lie outside the field's range; unparseable, out-of-range or swapped
 coordinates; projected coordinates without a CRS (with the CRS that fits);
 locations outside Quảng Trị province (its outline buffered by 2 km); invalid
-geometry (with the place); the wrong geometry type for the kind; a location
-without a confidence other than ``none``, and the reverse.  Base layers
-(province, roads, ...) have no fields: only their geometry is checked.
+geometry (with the place); the wrong geometry type for the kind; a record
+without location whose ``location_confidence`` is not ``none``, and a located
+one whose confidence is ``none``.  Base layers (province, roads, ...) have no
+fields: only their geometry is checked.
 
 Decisions for files from users (``strict=False``, the default):
 
@@ -32,7 +33,12 @@ are required like the schema says, and every ``sources`` key must resolve in
 data/sources.csv.  Apart from these documented defaults and the label → code
 normalisation of :func:`geo.readers.coerce_to_schema`, ``Report.data`` is the
 file as read: no row is dropped or changed (only fully blank table rows, which
-are not records, are skipped).
+are not records, are skipped).  When the coordinates have no CRS (X/Y columns
+without ``crs``, a shapefile without .prj), the records are returned without
+geometry and a problem says which CRS to give.
+
+``Report.lines()`` gives the problems, or for a valid file the summary line
+``file.csv: OK, 26 features (project)``, followed by any notes.
 
 Examples
 --------
@@ -43,13 +49,13 @@ Examples
 >>> report.exit_code
 1
 >>> for line in report.lines():
-...     print(line[:80])
+...     print(line[:72].rstrip())
 du_an.csv:row 3: name_vi='': name_vi is empty: give the Vietnamese name
-du_an.csv:row 3: sector='co khii': unknown sector; did you mean 'mechanical'? Use o
-du_an.csv:row 3: id='P1': duplicate id: row 2 has it too; give every record its
-du_an.csv: note: no location_confidence column: set to 'low' for 2 located and 'no
-du_an.csv: note: no geometry_quality column: set to 'point' for points and 'approx
-du_an.csv: note: no sources column: the popups will show no source; add one (keys
+du_an.csv:row 3: sector='co khii': unknown sector; did you mean 'mechani
+du_an.csv:row 3: id='P1': duplicate id: row 2 has it too; give every rec
+du_an.csv: note: no location_confidence column: set to 'low' for 2 locat
+du_an.csv: note: no geometry_quality column: set to 'point' for points a
+du_an.csv: note: no sources column: the popups will show no source; add
 
 """
 
@@ -88,7 +94,7 @@ from geo.readers import (
     read_raw,
     text_values,
 )
-from geo.schema import BASE_KINDS, KINDS, VOCABULARIES, Kind, codes, normalise_term, suggest_term
+from geo.schema import BASE_KINDS, KINDS, VOCABULARIES, Field, Kind, codes, normalise_term, suggest_term
 
 # Columns that tell the layer kinds apart, first match wins (see guess_kind).
 KIND_HINTS: tuple[tuple[str, str], ...] = (
@@ -399,7 +405,8 @@ def _check_fields(c: _Check) -> None:
             c.add_rows(bad, f.name, text, "not yes/no: write true or false (có/không)")
 
 
-def _check_number(c: _Check, f, col: pd.Series, text: pd.Series, blank: np.ndarray) -> None:
+def _check_number(c: _Check, f: Field, col: pd.Series, text: pd.Series, blank: np.ndarray) -> None:
+    """Check a numeric field: parses, whole for "int", within the field's minimum and maximum."""
     numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     num = col.astype(float) if numeric else pd.to_numeric(text.where(~blank), errors="coerce").astype(float)
     bad = ~blank & num.isna().to_numpy()
@@ -534,8 +541,9 @@ def _check_location(c: _Check, bad: np.ndarray, located: np.ndarray) -> None:
     km = _km_from_province(c.frame.geometry.iloc[idx])
     for j, i in enumerate(idx):
         c.add(int(i), *_outside_message(c, int(i), bool(swapped[j]), float(km[j])))
-    if c.layer.crs_origin == "argument" and (outside & ~np.isin(np.arange(len(source)), idx[swapped])).sum() \
-            > todo.sum() / 2:
+    elsewhere = outside.copy()
+    elsewhere[idx[swapped]] = False
+    if c.layer.crs_origin == "argument" and elsewhere.sum() > todo.sum() / 2:
         guess = suggest_crs(source[outside])
         if guess and parse_crs(guess[0]) != source.crs:
             c.add(None, None, None, f"most locations fall outside Quảng Trị in {source.crs.name} (--crs); "
@@ -708,7 +716,7 @@ def _unreadable(file_label: str, kind: str | None, message: str) -> Report:
 
 
 def validate_file(path: str | Path, kind: str | None = None, crs: str | None = None, *,
-                  strict: bool = False) -> Report:
+                  strict: bool = False, label: str | None = None) -> Report:
     """Read and check the file at ``path``; never raises for a bad file.
 
     Parameters
@@ -724,6 +732,9 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
     strict
         Require ``sources``, ``location_confidence`` and ``geometry_quality`` and
         check the source keys, as for the bundled data (see the module docstring).
+    label
+        File name to show in the messages (default: the name of ``path``), e.g. the
+        name of an upload saved under a generated temporary name.
 
     Returns
     -------
@@ -731,7 +742,7 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
         ``exit_code`` 0 (valid), 1 (problems) or 2 (cannot be read; ``data`` is None).
 
     """
-    label = Path(path).name
+    label = label or Path(path).name
     try:
         if kind is not None and kind not in KINDS:
             raise ReadError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")

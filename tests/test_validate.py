@@ -294,6 +294,11 @@ def test_bad_input_is_located(tmp_path, case):
         assert report.data.crs.to_epsg() == 4326
 
 
+def test_label_names_the_file_in_messages(tmp_path):
+    path = csv(rows({2: {"sector": "thep"}}), "upload.csv")(tmp_path)
+    assert validate_file(path, label="Dự án 2024.csv").lines()[0].startswith("Dự án 2024.csv:row 2: sector='thep'")
+
+
 def test_valid_file_has_one_summary_line(tmp_path):
     report = validate_file(csv(rows())(tmp_path))
     assert report.exit_code == 0

@@ -1043,7 +1043,7 @@ def _layout_rows(rows: list[_Row], width_mm: float, height_mm: float, k: float, 
                 lines = wrap_text(row.text, size, col_w - indent, weight) if row.text else [""]
                 line_h = size * 1.3 / 72 * 25.4
                 h = {"heading": 1.6 * s + line_h * len(lines), "gap": 1.5 * s}.get(
-                    row.kind, max(line_h * len(lines), 3.4 * s) + 0.6 * s)
+                    row.kind, max(line_h * len(lines), 3.9 * s) + 0.5 * s)
                 sized.append((row, lines, h))
             placed = []
             col, y = 0, 0.0
@@ -1084,7 +1084,7 @@ def _draw_rows(ax: Axes, rows: list[_Row], width_mm: float, height_mm: float, k:
         if row.kind == "heading":
             y_top += 1.6 * s
         if row.kind == "item":
-            block_h = max(line_h * len(lines), 3.4 * s)
+            block_h = max(line_h * len(lines), 3.9 * s)
             yc = height_mm - y_top - block_h / 2
             if row.draw:
                 row.draw(ax, x, yc, s)

@@ -8,18 +8,20 @@ hands it to streamlit-folium. Set QTMAP_PROJECTS=FILE to use another project reg
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
-import folium
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+import folium
+import geopandas as gpd
+
 from geo import bundled, stats
 from geo.filters import Filters, apply_filters, with_search_index
+from geo.filters import year_span as filters_year_span
 from geo.htmlmap import render_html
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.schema import KINDS, codes, label
@@ -92,9 +94,7 @@ static_assets()
 layers = load_layers()
 zones = load_zones()
 projects = load_projects(os.environ.get("QTMAP_PROJECTS") or None)
-years_known = pd.concat([pd.to_numeric(projects[c], errors="coerce") for c in ("status_year", "year")
-                         if c in projects]).dropna()
-year_span = (int(years_known.min()), int(years_known.max())) if len(years_known) else (2004, 2020)
+year_span = filters_year_span(projects)
 zone_names_vi = dict(zip(zones["id"], zones["name_vi"], strict=True))
 init_state(tuple(zones["id"]), year_span)
 
@@ -139,9 +139,11 @@ with tab_upload:
         with tempfile.TemporaryDirectory() as tmp:  # a generated name: the user's file name never reaches GDAL
             path = Path(tmp) / ("upload" + Path(uploaded.name).suffix.lower())
             path.write_bytes(uploaded.getvalue())
-            report = validate_file(path, kind=up_kind, crs=up_crs or None)
+            report = validate_file(path, kind=up_kind, crs=up_crs or None, label=uploaded.name)
         if report.exit_code == 0:
             st.success(t("upload_ok", lang, n=len(report.data)))
+            if report.notes:
+                st.info("\n".join(f"- {note.line()}" for note in report.notes))
             user_layer = report.data
         else:
             st.error(t("upload_problems", lang, n=len(report.problems) or 1))
@@ -165,7 +167,7 @@ with tab_map:
         layer.add_to(extra)
         groups.append(extra)
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=[], height=650, use_container_width=True, key="map")
+              returned_objects=[], height=600, use_container_width=True, key="map")
 
 with tab_stats:
     all_layers = {**layers, "project": projects}

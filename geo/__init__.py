@@ -1,0 +1,1 @@
+"""qtmap domain logic: schema, readers, validator, filters, statistics, exports (no Streamlit)."""

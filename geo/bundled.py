@@ -4,6 +4,7 @@ Examples
 --------
 >>> load_layer("district_seat").shape[0]
 10
+
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

@@ -13,6 +13,7 @@ Examples
 ['b']
 >>> Filters.from_query_params({"sector": "electricity,bogus", "q": "đông hà"}).to_query_params()
 {'sector': 'electricity', 'q': 'đông hà'}
+
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 
 from geo.i18n import t
 from geo.schema import codes, fold, label
@@ -123,6 +125,13 @@ class Filters:
     def with_(self, **changes: object) -> Filters:
         """Return a copy with ``changes`` applied."""
         return replace(self, **changes)
+
+
+def year_span(projects: pd.DataFrame, default: tuple[int, int] = (2004, 2020)) -> tuple[int, int]:
+    """The range of status years (or years) in ``projects``, for a year slider."""
+    columns = [c for c in ("status_year", "year") if c in projects.columns]
+    years = pd.concat([pd.to_numeric(projects[c], errors="coerce") for c in columns]).dropna() if columns else []
+    return (int(years.min()), int(years.max())) if len(years) else default
 
 
 def fold_series(values: pd.Series) -> pd.Series:

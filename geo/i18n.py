@@ -9,6 +9,7 @@ Examples
 'Sector'
 >>> t("n_projects", "vi", n=3)
 '3 dự án'
+
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field_anchor_lon": ("Kinh độ điểm gốc", "Anchor longitude"),
     "field_anchor_lat": ("Vĩ độ điểm gốc", "Anchor latitude"),
     "tab_map": ("Bản đồ", "Map"),
-    "url_ignored": ("Đã bỏ qua giá trị không hợp lệ trong đường dẫn: {values}", "Ignored unknown values in the URL: {values}"),
+    "url_ignored": ("Đã bỏ qua giá trị không hợp lệ trong đường dẫn: {values}",
+                    "Ignored unknown values in the URL: {values}"),
     "download_png": ("Ảnh PNG (A4, 300 dpi)", "PNG image (A4, 300 dpi)"),
     "download_pdf": ("PDF (A3)", "PDF (A3)"),
     "download_html": ("Bản đồ HTML độc lập", "Standalone HTML map"),
@@ -117,7 +119,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats_gap": ("Chênh lệch", "Gap"),
     "stats_gap_note": (
         "Chênh lệch = số liệu Kết luận trừ số bản ghi trong dữ liệu: các nguồn công khai chỉ nêu tên một phần dự án.",
-        "Gap = the conclusion's figure minus the records in the dataset: public sources name only part of the projects.",
+        "Gap = the conclusion's figure minus the records in the dataset: "
+        "public sources name only part of the projects.",
     ),
     "stats_filtered": ("Dự án theo bộ lọc hiện tại ({n})", "Projects in the current filter ({n})"),
     "stats_unlocated": ("Đối tượng đã biết nhưng chưa định vị", "Known but not yet located"),
@@ -164,8 +167,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "report_unlocated_title": ("Chưa định vị: không có trang bản đồ", "Not located: no map page"),
     "report_unlocated_note": (
-        "Các đối tượng sau chưa có vị trí trong dữ liệu nên không có trang bản đồ. Dự án liên quan (theo mã khu/huyện):",
-        "These features have no location in the data, so they have no map page. Related projects (by zone/district code):",
+        "Các đối tượng sau chưa có vị trí trong dữ liệu nên không có trang bản đồ. "
+        "Dự án liên quan (theo mã khu/huyện):",
+        "These features have no location in the data, so they have no map page. "
+        "Related projects (by zone/district code):",
     ),
 }
 

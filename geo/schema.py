@@ -12,6 +12,7 @@ Examples
 'operating'
 >>> normalise_term("sector", "steel") is None
 True
+
 """
 
 from __future__ import annotations
@@ -37,15 +38,19 @@ class Term:
 
 SECTORS: tuple[Term, ...] = (
     Term("processing", "Chế biến nông, lâm, thủy sản, thực phẩm", "Agro-forestry-fishery and food processing",
-         ("chế biến", "che bien", "cong nghiep che bien", "food processing", "agro-processing")),
+         ("chế biến", "cong nghiep che bien", "chế biến nông sản", "chế biến thực phẩm", "food processing",
+          "agro-processing")),
     Term("building_materials", "Vật liệu xây dựng", "Building materials", ("vlxd", "construction materials")),
-    Term("mining", "Khai thác và chế biến khoáng sản", "Mining and minerals", ("khai thác khoáng sản", "khai thac", "minerals")),
-    Term("chemicals", "Hóa chất, phân bón, cao su, nhựa", "Chemicals, fertiliser, rubber, plastics", ("hóa chất", "hoa chat", "chemical")),
-    Term("mechanical", "Cơ khí, sản phẩm kim loại", "Mechanical engineering, metal products", ("cơ khí", "co khi", "metal products")),
+    Term("mining", "Khai thác và chế biến khoáng sản", "Mining and minerals",
+         ("khai thác khoáng sản", "khai thac", "minerals")),
+    Term("chemicals", "Hóa chất, phân bón, cao su, nhựa", "Chemicals, fertiliser, rubber, plastics",
+         ("hóa chất", "chemical")),
+    Term("mechanical", "Cơ khí, sản phẩm kim loại", "Mechanical engineering, metal products",
+         ("cơ khí", "metal products")),
     Term("electricity", "Sản xuất điện", "Electricity", ("điện", "dien", "power", "energy")),
     Term("water", "Sản xuất nước sạch", "Water supply", ("nước", "nuoc", "nước sạch", "nuoc sach")),
-    Term("light_industry", "May mặc, giày da, điện tử, công nghiệp nhẹ", "Garments, footwear, electronics, light industry",
-         ("may mặc", "may mac", "dệt may", "det may", "garments", "textiles")),
+    Term("light_industry", "May mặc, giày da, điện tử, công nghiệp nhẹ",
+         "Garments, footwear, electronics, light industry", ("may mặc", "dệt may", "garments", "textiles")),
 )
 
 STATUSES: tuple[Term, ...] = (

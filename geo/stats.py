@@ -6,14 +6,16 @@ Examples
 >>> gdf = gpd.GeoDataFrame({"sector": ["water", "water", "mining"]}, geometry=[None] * 3)
 >>> count_by(gdf, "sector", "en").to_dict("records")[0]
 {'code': 'mining', 'label': 'Mining and minerals', 'count': 1}
+
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 
 from geo.filters import Filters, apply_filters
 from geo.i18n import t

@@ -7,6 +7,7 @@ Examples
 --------
 >>> SECTOR_COLOURS["electricity"]
 '#e6a100'
+>>> from geo.schema import codes
 >>> sorted(STATUS_SYMBOLS) == sorted(codes("status"))
 True
 """
@@ -14,8 +15,6 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from geo.schema import codes
 
 # Colour-blind-aware qualitative palette (Okabe–Ito based), one colour per sector group.
 SECTOR_COLOURS: dict[str, str] = {

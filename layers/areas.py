@@ -8,7 +8,15 @@ from geo import style
 from geo.bundled import load_sources
 from geo.i18n import t
 from geo.schema import label
-from layers.common import QtmapLayer, confidence_options, area_style, columnar, geojson_rows, popup_fields, with_display_name
+from layers.common import (
+    QtmapLayer,
+    area_style,
+    columnar,
+    confidence_options,
+    geojson_rows,
+    popup_fields,
+    with_display_name,
+)
 
 
 def _used_sources(gdf: gpd.GeoDataFrame) -> dict[str, str]:

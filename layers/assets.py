@@ -12,8 +12,9 @@ import re
 import shutil
 from pathlib import Path
 
-import folium
 import xstatic.pkg.leaflet as xs_leaflet
+
+import folium
 from branca.element import Element
 
 HERE = Path(__file__).resolve().parent
@@ -21,7 +22,8 @@ LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
 
 # (name, file) in load order.
 JS_FILES: tuple[tuple[str, Path], ...] = (("leaflet", LEAFLET_DIR / "leaflet.js"), ("qtmap", HERE / "qtmap.js"))
-CSS_FILES: tuple[tuple[str, Path], ...] = (("leaflet_css", LEAFLET_DIR / "leaflet.css"), ("qtmap_css", HERE / "qtmap.css"))
+CSS_FILES: tuple[tuple[str, Path], ...] = (
+    ("leaflet_css", LEAFLET_DIR / "leaflet.css"), ("qtmap_css", HERE / "qtmap.css"))
 STATIC_SUBDIR = "qtmap"
 STATIC_URL = "/app/static/qtmap/"
 

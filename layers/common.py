@@ -1,4 +1,4 @@
-"""What every layer module shares: safe JSON for scripts, columnar tables, the layer element.
+r"""What every layer module shares: safe JSON for scripts, columnar tables, the layer element.
 
 Data reaches the page only as JSON inside a script, with ``<``, ``>`` and ``&``
 escaped (so no string can close the script tag), and layers/qtmap.js puts it into
@@ -7,7 +7,8 @@ the DOM with ``textContent`` (so no string is ever parsed as HTML).
 Examples
 --------
 >>> script_json({"name": "</script><img src=x onerror=alert(1)>"})
-'{"name":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+'{"name":"\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e"}'
+
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import json
 import math
 from collections.abc import Sequence
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 from branca.element import MacroElement
 from folium.map import Layer
 from folium.template import Template
@@ -79,7 +81,7 @@ def columnar(df: pd.DataFrame, columns: Sequence[str], kind: str, lang: str) -> 
             for value in extra:  # unknown codes still show, as themselves
                 position[value] = len(position)
             labels = [label(vocab, c, lang) for c in codes_] + extra
-            idx = series.map(lambda v: -1 if v is None or pd.isna(v) else position[str(v)]).astype(int)
+            idx = series.map(lambda v, pos=position: -1 if v is None or pd.isna(v) else pos[str(v)]).astype(int)
             table[column] = {"labels": labels, "idx": idx.tolist()}
         elif series.dtype == bool:
             table[column] = [t("yes" if v else "no", lang) for v in series]

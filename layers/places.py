@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from geo import style
 from geo.i18n import t
 from layers.areas import info_options
-from layers.common import QtmapLayer, confidence_options, area_style, columnar, geojson_rows, with_display_name
+from layers.common import QtmapLayer, area_style, columnar, confidence_options, geojson_rows, with_display_name
 
 
 def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:

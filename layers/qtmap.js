@@ -1,7 +1,7 @@
 /* qtmap map helpers: build Leaflet layers from the data that layers/*.py embed.
  *
  * Every string that comes from data is put into the page with textContent, never
- * innerHTML, so a record named "<img src=x onerror=alert(1)>" shows as text.
+ * innerHTML, so a record whose name is an HTML tag shows as text and runs nothing.
  * Points are drawn as circle markers on one shared canvas renderer, with one
  * tooltip and one popup bound to the whole group (not one per marker), so a
  * register of 100,000 projects stays light.

@@ -1,0 +1,116 @@
+"""Filters: one pure implementation shared by the app, the exports and the CLI."""
+
+import pytest
+
+import geopandas as gpd
+from shapely.geometry import Point, box
+
+from geo.bundled import load_register, load_zones
+from geo.filters import Filters, apply_filters, fold_series, search_index, with_search_index
+from geo.schema import fold
+
+
+@pytest.fixture()
+def register():
+    gdf = gpd.GeoDataFrame({
+        "id": ["a", "b", "c", "d"],
+        "name_vi": ["Nhà máy Quán Ngang", "Thủy điện Đông Hà", "Xưởng ĐÀ NẴNG", "Trạm nghiền"],
+        "name_en": [None, "Dong Ha hydro", None, None],
+        "investor": [None, None, "Công ty Hòa Thọ", None],
+        "sector": ["processing", "electricity", "light_industry", "building_materials"],
+        "status": ["operating", "planned", "operating", "under_construction"],
+        "district": ["gio_linh", "dong_ha", "dong_ha", None],
+        "zone_id": [None, None, None, "zone_b"],
+        "status_year": [2011, 2015, None, 2009],
+        "year": [2004, None, 2008, None],
+    }, geometry=[Point(107.1, 16.88), Point(107.0, 16.8), Point(106.9, 16.7), None], crs="EPSG:4326")
+    return gdf
+
+
+ZONES = gpd.GeoDataFrame({"id": ["zone_a", "zone_b"]}, geometry=[box(107.05, 16.85, 107.15, 16.95), None],
+                         crs="EPSG:4326")
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (Filters(), ["a", "b", "c", "d"]),
+    (Filters(sectors=("electricity",)), ["b"]),
+    (Filters(sectors=("electricity", "processing")), ["a", "b"]),
+    (Filters(statuses=("operating",)), ["a", "c"]),
+    (Filters(districts=("dong_ha",)), ["b", "c"]),
+    (Filters(statuses=("operating",), districts=("dong_ha",)), ["c"]),
+    (Filters(query="quan ngang"), ["a"]),          # no diacritics finds diacritics
+    (Filters(query="QUÁN NGANG"), ["a"]),          # case and diacritics ignored
+    (Filters(query="dong ha"), ["b"]),             # đ folds to d
+    (Filters(query="da nang"), ["c"]),
+    (Filters(query="hoa tho"), ["c"]),             # investors are searched
+    (Filters(query="hydro"), ["b"]),               # English names are searched
+    (Filters(query="nothing like it"), []),
+    (Filters(years=(2009, 2011)), ["a", "d"]),     # status_year first, else year
+    (Filters(years=(2004, 2008)), ["c"]),
+    (Filters(zones=("zone_a",)), ["a"]),           # inside the polygon
+    (Filters(zones=("zone_b",)), ["d"]),           # by zone_id (zone without geometry)
+])
+def test_apply_filters(register, filters, expected):
+    assert list(apply_filters(register, filters, ZONES)["id"]) == expected
+
+
+def test_precomputed_search_index_gives_the_same_result(register):
+    indexed = with_search_index(register)
+    for q in ("quan ngang", "dong", "hoa tho", "x"):
+        expected = list(apply_filters(register, Filters(query=q))["id"])
+        assert list(apply_filters(indexed, Filters(query=q))["id"]) == expected
+
+
+def test_fold_series_matches_fold():
+    names = ["Quán Ngang", "ĐAKRÔNG", "Hướng Hóa", "Cồn Cỏ", "Triệu  Phong_x-y", None]
+    assert list(fold_series(gpd.pd.Series(names))) == [fold(n) if n else "" for n in names]
+
+
+def test_search_index_covers_names_and_investors(register):
+    idx = search_index(register)
+    assert "hoa tho" in idx.iloc[2] and "quan ngang" in idx.iloc[0]
+
+
+@pytest.mark.parametrize(("params", "sectors", "statuses", "ignored"), [
+    ({"sector": "electricity,processing"}, ("electricity", "processing"), (), ()),
+    ({"sector": ["electricity", "mining"]}, ("electricity", "mining"), (), ()),
+    ({"sector": "steel", "status": "operating"}, (), ("operating",), ("sector=steel",)),
+    ({"status": "operating,operating"}, (), ("operating",), ()),
+])
+def test_from_query_params(params, sectors, statuses, ignored):
+    f = Filters.from_query_params(params)
+    assert f.sectors == sectors and f.statuses == statuses and f.ignored == ignored
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(sectors=("water",), statuses=("planned", "stalled"), districts=("con_co",), zones=("ip_quan_ngang",),
+            years=(2004, 2011), query="Quán Ngang"),
+])
+def test_query_params_round_trip(filters):
+    assert Filters.from_query_params(filters.to_query_params(), ("ip_quan_ngang",)) == filters
+
+
+def test_bad_years_are_ignored_and_reported():
+    f = Filters.from_query_params({"years": "soon"})
+    assert f.years is None and f.ignored == ("years=soon",)
+
+
+def test_describe_names_the_filters_in_both_languages():
+    f = Filters(sectors=("electricity",), statuses=("operating",), query="x")
+    assert "Electricity" in f.describe("en") and "Operating" in f.describe("en")
+    assert "Sản xuất điện" in f.describe("vi")
+    assert Filters().describe("en") == "All projects"
+
+
+def test_bundled_electricity_filter_is_a_proper_subset():
+    projects = load_register()
+    shown = apply_filters(projects, Filters(sectors=("electricity",)), load_zones())
+    assert 0 < len(shown) < len(projects)
+    assert set(shown["sector"]) == {"electricity"}
+
+
+def test_bundled_zone_filter_uses_polygons_and_zone_ids():
+    projects, zones = load_register(), load_zones()
+    quan_ngang = apply_filters(projects, Filters(zones=("ip_quan_ngang",)), zones)
+    assert {"P07", "P24", "P25"} <= set(quan_ngang["id"])

@@ -103,13 +103,14 @@ with st.sidebar:
     zone_names = dict(zip(zones["id"], zones["name_en" if lang == "en" else "name_vi"].fillna(zones["name_vi"]),
                           strict=True))
     st.header(t("filters", lang))
-    st.multiselect(t("filter_sector", lang), codes("sector"), key="sector",
+    st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
                    format_func=lambda c: label("sector", c, lang))
-    st.multiselect(t("filter_status", lang), codes("status"), key="status",
+    st.multiselect(t("filter_status", lang), codes("status"), key="status", placeholder=t("choose", lang),
                    format_func=lambda c: label("status", c, lang))
-    st.multiselect(t("filter_district", lang), codes("district"), key="district",
+    st.multiselect(t("filter_district", lang), codes("district"), key="district", placeholder=t("choose", lang),
                    format_func=lambda c: label("district", c, lang))
-    st.multiselect(t("filter_zone", lang), list(zones["id"]), key="zone", format_func=zone_names.get)
+    st.multiselect(t("filter_zone", lang), list(zones["id"]), key="zone", format_func=zone_names.get,
+                   placeholder=t("choose", lang))
     st.slider(t("filter_years", lang), year_span[0], year_span[1], key="years")
     st.text_input(t("filter_search", lang), key="q", help=t("filter_search_help", lang))
     if st.session_state.ignored:

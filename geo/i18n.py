@@ -34,6 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_search": ("Tìm theo tên, chủ đầu tư", "Search names and investors"),
     "filter_search_help": ("Không phân biệt dấu và chữ hoa", "Ignores diacritics and case"),
     "all": ("Tất cả", "All"),
+    "choose": ("Chọn (để trống: tất cả)", "Choose (empty: all)"),
     "n_projects": ("{n} dự án", "{n} projects"),
     "n_shown": ("Hiển thị {shown}/{total} dự án có vị trí", "Showing {shown} of {total} located projects"),
     # --- map: layers, legend, popups ---

@@ -166,6 +166,31 @@ class Field:
     maximum: float | None = None
 
 
+# Column headers planners use for schema fields (Vietnamese and common English), matched like
+# field names: any case, with or without diacritics, spaces or punctuation.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("mã", "mã dự án", "ma so"),
+    "name_vi": ("tên", "tên dự án", "tên công trình", "name"),
+    "name_en": ("tên tiếng Anh", "english name"),
+    "sector": ("ngành", "lĩnh vực", "nhóm ngành"),
+    "subsector": ("sản phẩm", "phân ngành"),
+    "status": ("tình trạng", "trạng thái"),
+    "status_year": ("năm tình trạng",),
+    "district": ("huyện", "quận huyện", "huyện thị"),
+    "commune": ("xã", "xã phường", "phường xã"),
+    "investor": ("chủ đầu tư", "nhà đầu tư", "doanh nghiệp"),
+    "capacity": ("công suất",),
+    "capacity_mw": ("công suất mw",),
+    "capital_bn_vnd": ("vốn đầu tư tỷ đồng", "vốn tỷ đồng", "tổng vốn tỷ đồng", "vốn đầu tư"),
+    "workers": ("lao động", "số lao động"),
+    "year": ("năm", "năm cấp phép"),
+    "area_ha": ("diện tích", "diện tích ha"),
+    "location_confidence": ("độ tin cậy", "độ tin cậy vị trí"),
+    "sources": ("nguồn", "nguồn tài liệu"),
+    "notes": ("ghi chú",),
+    "zone_id": ("khu cụm", "mã khu"),
+}
+
 # Fields every located entity shares.
 _COMMON: tuple[Field, ...] = (
     Field("id", "str", True, description="stable identifier, unique within the kind"),

@@ -94,7 +94,7 @@ from geo.readers import (
     read_raw,
     text_values,
 )
-from geo.schema import BASE_KINDS, KINDS, VOCABULARIES, Field, Kind, codes, normalise_term, suggest_term
+from geo.schema import BASE_KINDS, FIELD_ALIASES, KINDS, VOCABULARIES, Field, Kind, codes, normalise_term, suggest_term
 
 # Columns that tell the layer kinds apart, first match wins (see guess_kind).
 KIND_HINTS: tuple[tuple[str, str], ...] = (
@@ -296,13 +296,16 @@ def guess_kind(columns: list[str], file_name: str = "") -> str:
 
 
 def _schema_renames(columns: list[str], kind: Kind, shapefile: bool = False) -> dict[str, str]:
-    """Map columns that match a schema field but for case, diacritics or separators to the field's name.
+    """Map columns that match a schema field (or its FIELD_ALIASES) but for case, diacritics or separators.
 
     A shapefile's field names are cut to 10 characters, so there ``location_c``
     is ``location_confidence``.
     """
     present = set(columns)
     by_key = {_column_key(f.name): f.name for f in kind.fields}
+    for f in kind.fields:
+        for alias in FIELD_ALIASES.get(f.name, ()):
+            by_key.setdefault(_column_key(alias), f.name)
     if shapefile:
         for f in kind.fields:
             by_key.setdefault(_column_key(f.name[:10]), f.name)

@@ -18,8 +18,9 @@ from layers.assets import inline_assets, link_assets
 from layers.common import QtmapAttribution, QtmapLegend
 from layers.legend import legend_spec
 
-CENTER: tuple[float, float] = (16.76, 106.98)  # the province, Cồn Cỏ included, fits at zoom 10
-ZOOM = 10
+# The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
+CENTER: tuple[float, float] = (16.74, 107.14)
+ZOOM = 9.5
 
 BUILDERS = {
     "neighbour": base.build, "province": base.build, "coastline": base.build, "border": base.build, "road": base.build,
@@ -44,7 +45,7 @@ TILES: tuple[tuple[str, str, str], ...] = (
 def base_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "") -> folium.Map:
     """Return the map with every bundled layer that filters do not change, and basemap choices."""
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, prefer_canvas=True, control_scale=True,
-                   min_zoom=6, max_zoom=18)
+                   min_zoom=6, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     folium.FeatureGroup(name=t("basemap_none", lang), overlay=False, control=True).add_to(m)
     for key, url, attr in TILES:
         folium.TileLayer(url, attr=attr, name=t(key, lang), overlay=False, show=False, max_zoom=18).add_to(m)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
@@ -332,14 +331,12 @@ def _synthetic_register(n: int, seed: int = 7) -> gpd.GeoDataFrame:
 
 
 @pytest.mark.slow
-def test_100k_projects_export_a4_300dpi_quickly(tmp_path: Path) -> None:
+def test_100k_projects_export_a4_300dpi(tmp_path: Path) -> None:
+    """A national-size register still makes a sheet (its speed is measured in bench/, not here)."""
     big = _synthetic_register(100_000)
     out = tmp_path / "big.png"
-    start = time.perf_counter()
     export_map(out, big, Filters(), ExportOptions(dpi=300))
-    elapsed = time.perf_counter() - start
     assert Image.open(out).size == (3508, 2480)
-    assert elapsed < 10, f"took {elapsed:.1f} s"
 
 
 def test_big_register_legend_counts(tmp_path: Path) -> None:

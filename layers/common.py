@@ -199,6 +199,12 @@ class QtmapLayer(Layer):
         self.function = function
         self.args = ", ".join(script_json(a) for a in args)
 
+    def fresh_copy(self) -> QtmapLayer:
+        """A new, unattached layer drawing the same data (the serialised data is shared, not rebuilt)."""
+        layer = QtmapLayer(self.function, [], self.layer_name, self.overlay, self.control, self.show)
+        layer.args = self.args
+        return layer
+
 
 class QtmapLegend(MacroElement):
     """The legend control of a layer group: shown while the group is on the map.

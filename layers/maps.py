@@ -15,7 +15,7 @@ import geopandas as gpd
 from geo.i18n import t
 from layers import areas, base, places, projects
 from layers.assets import inline_assets, link_assets
-from layers.common import QtmapAttribution, QtmapLegend
+from layers.common import QtmapAttribution, QtmapLayer, QtmapLegend
 from layers.legend import legend_spec
 
 # The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
@@ -51,10 +51,29 @@ def base_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str
         folium.TileLayer(url, attr=attr, name=t(key, lang), overlay=False, show=False, max_zoom=18).add_to(m)
     for kind in BASE_ORDER:
         if kind in layers:
-            BUILDERS[kind](layers[kind], kind, lang).add_to(m)
+            _base_layer(layers[kind], kind, lang).add_to(m)
     if attribution:
         _attribution(m, attribution)
     return m
+
+
+_BASE_CACHE: dict[tuple[int, str, str], tuple[gpd.GeoDataFrame, QtmapLayer]] = {}
+
+
+def _base_layer(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
+    """The layer of ``kind`` for ``gdf``, serialised once per (data, language) and copied afterwards.
+
+    The app's bundled layers are the same objects on every rerun, so their data is
+    prepared once per process; the cache keeps a reference to ``gdf`` so that its id
+    cannot be reused by another frame while the entry exists.
+    """
+    key = (id(gdf), kind, lang)
+    hit = _BASE_CACHE.get(key)
+    if hit is None or hit[0] is not gdf:
+        if len(_BASE_CACHE) > 64:
+            _BASE_CACHE.clear()
+        hit = _BASE_CACHE[key] = (gdf, BUILDERS[kind](gdf, kind, lang))
+    return hit[1].fresh_copy()
 
 
 def _attribution(m: folium.Map, text: str) -> None:

@@ -120,3 +120,25 @@ def test_project_named_like_html_shows_as_text_and_runs_nothing(tmp_path, offlin
         assert page.dialogs == []
     finally:
         evil_server.stop()
+
+
+def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
+    page = offline_page
+    page.goto(f"{server.url}/?lang=en&sector=electricity")
+    map_frame(page)
+    page.get_by_role("tab", name="Download map and data").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
+    png = tmp_path / "map.png"
+    info.value.save_as(png)
+    from PIL import Image
+
+    assert Image.open(png).size == (3508, 2480)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="CSV").click()
+    rows = (tmp_path / "x.csv")
+    info.value.save_as(rows)
+    import pandas as pd
+
+    exported = pd.read_csv(rows, encoding="utf-8-sig")
+    assert sorted(exported["id"]) == sorted(load_register().query("sector == 'electricity'")["id"])

@@ -53,6 +53,17 @@ def load_zones() -> gpd.GeoDataFrame:
     return bundled.load_zones()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def validate_upload(data: bytes, name: str, kind: str, crs: str | None):
+    """Validate an uploaded file once per (content, kind, CRS), under a generated file name."""
+    from geo.validate import validate_file
+
+    with tempfile.TemporaryDirectory() as tmp:  # the user's file name never reaches GDAL
+        path = Path(tmp) / ("upload" + Path(name).suffix.lower())
+        path.write_bytes(data)
+        return validate_file(path, kind=kind, crs=crs, label=name)
+
+
 @st.cache_resource(show_spinner=False)
 def static_assets() -> Path:
     """Copy Leaflet and qtmap assets to ./static (served at /app/static/) once per process."""
@@ -95,7 +106,6 @@ layers = load_layers()
 zones = load_zones()
 projects = load_projects(os.environ.get("QTMAP_PROJECTS") or None)
 year_span = filters_year_span(projects)
-zone_names_vi = dict(zip(zones["id"], zones["name_vi"], strict=True))
 init_state(tuple(zones["id"]), year_span)
 
 with st.sidebar:
@@ -135,12 +145,7 @@ with tab_upload:
     replace = st.checkbox(t("upload_replace", lang), key="upload_replace", disabled=up_kind != "project")
     user_layer = None
     if uploaded is not None:
-        from geo.validate import validate_file
-
-        with tempfile.TemporaryDirectory() as tmp:  # a generated name: the user's file name never reaches GDAL
-            path = Path(tmp) / ("upload" + Path(uploaded.name).suffix.lower())
-            path.write_bytes(uploaded.getvalue())
-            report = validate_file(path, kind=up_kind, crs=up_crs or None, label=uploaded.name)
+        report = validate_upload(uploaded.getvalue(), uploaded.name, up_kind, up_crs or None)
         if report.exit_code == 0:
             st.success(t("upload_ok", lang, n=len(report.data)))
             if report.notes:

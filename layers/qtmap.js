@@ -3,8 +3,9 @@
  * Every string that comes from data is put into the page with textContent, never
  * innerHTML, so a record whose name is an HTML tag shows as text and runs nothing.
  * Points are drawn as circle markers on one shared canvas renderer, with one
- * tooltip and one popup bound to the whole group (not one per marker), so a
- * register of 100,000 projects stays light.
+ * tooltip and one popup bound to the whole group (not one per marker); above
+ * opts.bulk_above points (layers/projects.py) as one bulk canvas layer with no
+ * Leaflet object per point, so a register of 100,000 projects stays interactive.
  */
 (function () {
   "use strict";
@@ -83,25 +84,37 @@
     }).filter(function (s) { return s.key; });
   }
 
+  /* The drawing style of point i: sector colour, status symbol, dashed and faded when uncertain. */
+  function pointStyle(cols, opts, i, colourIdx, statusIdx) {
+    var colour = opts.colours[colourIdx ? colourIdx[i] : -1] || opts.default_colour;
+    var sym = opts.symbols[statusIdx ? statusIdx[i] : -1] || opts.default_symbol;
+    var low = isLow(cols, i, opts);
+    return { radius: opts.radius, color: colour, weight: low ? 1.5 : 2, opacity: low ? opts.low_opacity : 1,
+             dashArray: low ? opts.low_dash : sym.dash, fillColor: colour, fillOpacity: sym.fill_opacity };
+  }
+
   /* Points from a columnar table.
    * data = {lon: [...], lat: [...], cols: {...}}
-   * opts = {style: {colour column, colours: {...}, status column, statuses: {...}},
-   *         title: column, tooltip: [columns], popup: [[label, column]...],
-   *         sources: {key: url}, labels: {...}} */
+   * opts = {colour_by, colours, status_by, symbols, radius, title: column, tooltip: [columns],
+   *         popup: [[label, column]...], sources: {key: url}, bulk_above: n, ...}
+   * Up to opts.bulk_above points: one circle marker each on the shared canvas; above it, one BulkPoints
+   * layer (same symbols, tooltip and popup) that stays fast with 100,000 points. */
   function points(data, opts) {
     var group = L.featureGroup();
     var cols = data.cols, n = data.lon.length, r = canvas();
     var colourIdx = cols[opts.colour_by] && cols[opts.colour_by].idx;
     var statusIdx = cols[opts.status_by] && cols[opts.status_by].idx;
+    group._qtmapPoints = n;
+    if (opts.bulk_above !== undefined && opts.bulk_above !== null && n > opts.bulk_above) {
+      group._qtmapBulk = new BulkPoints(data, opts, colourIdx, statusIdx);
+      group.addLayer(group._qtmapBulk);
+      return group;
+    }
     for (var i = 0; i < n; i++) {
-      var colour = opts.colours[colourIdx ? colourIdx[i] : -1] || opts.default_colour;
-      var sym = opts.symbols[statusIdx ? statusIdx[i] : -1] || opts.default_symbol;
-      var low = isLow(cols, i, opts);
-      var m = L.circleMarker([data.lat[i], data.lon[i]], {
-        renderer: r, radius: opts.radius, color: colour, weight: low ? 1.5 : 2,
-        opacity: low ? opts.low_opacity : 1, dashArray: low ? opts.low_dash : sym.dash,
-        fillColor: colour, fillOpacity: sym.fill_opacity, bubblingMouseEvents: true
-      });
+      var style = pointStyle(cols, opts, i, colourIdx, statusIdx);
+      style.renderer = r;
+      style.bubblingMouseEvents = true;
+      var m = L.circleMarker([data.lat[i], data.lon[i]], style);
       m._qtmapRow = i;
       group.addLayer(m);
     }
@@ -109,17 +122,287 @@
     return group;
   }
 
+  /* True while a bulk point layer on the map is still drawing (a redraw after a pan or zoom). */
+  function busy(map) {
+    var drawing = false;
+    map.eachLayer(function (g) { if (g._qtmapBulk && g._qtmapBulk.isDrawing()) { drawing = true; } });
+    return drawing;
+  }
+
+  /* How many project points the map shows (circle markers on the map, or bulk points drawn in view). */
+  function count(map) {
+    var c = 0;
+    map.eachLayer(function (g) {
+      if (g._qtmapPoints === undefined) { return; }
+      if (g._qtmapBulk) { c += g._qtmapBulk._map ? g._qtmapBulk._drawn : 0; return; }
+      g.eachLayer(function (m) { if (m._map) { c += 1; } });
+    });
+    return c;
+  }
+
+  /* Many points as one layer: no Leaflet object per point. Each point is stamped from a pre-drawn image
+   * of its style (drawn as Leaflet draws a circle marker) in row order, so later rows lie on top as with
+   * circle markers. Drawing goes to a back canvas in slices of a few milliseconds (the page keeps
+   * responding to input while 100,000 points are drawn) and is shown when complete, so a pan or zoom
+   * never shows a blank or half-drawn layer. The canvases sit in a pane above the areas with
+   * pointer-events: none (the areas keep their own hover and clicks); a grid of the points in view finds
+   * the one under the mouse for the tooltip (mousemove) and the popup (click). */
+  var BulkPoints = L.Layer.extend({
+    options: { pane: "qtmapPoints", padding: 0.1, tolerance: 4, sliceMs: 12 },
+
+    initialize: function (data, opts, colourIdx, statusIdx) {
+      var n = data.lon.length, styles = [], byKey = {};
+      this._data = data; this._opts = opts; this._n = n; this._drawn = 0;
+      this._style = new Uint16Array(n);
+      for (var i = 0; i < n; i++) {
+        var s = pointStyle(data.cols, opts, i, colourIdx, statusIdx);
+        var key = s.color + "|" + s.weight + "|" + s.opacity + "|" + s.dashArray + "|" + s.fillOpacity;
+        if (byKey[key] === undefined) {
+          byKey[key] = styles.length;
+          s.dash = s.dashArray ? String(s.dashArray).split(",").map(Number) : [];
+          styles.push(s);
+        }
+        this._style[i] = byKey[key];
+      }
+      this._styles = styles;
+      this._hit = opts.radius + 1 + this.options.tolerance;  // as Leaflet's canvas: radius + weight/2 + tolerance
+    },
+
+    onAdd: function (map) {
+      var pane = map.getPane(this.options.pane);
+      if (!pane) {
+        pane = map.createPane(this.options.pane);
+        pane.style.zIndex = 450;  // above the overlay pane (areas, 400), below markers and labels (600)
+        pane.style.pointerEvents = "none";
+      }
+      var n = this._n, lon = this._data.lon, lat = this._data.lat;
+      this._x0 = new Float64Array(n); this._y0 = new Float64Array(n);  // projected at zoom 0
+      var minLat = 90, maxLat = -90, minLon = 180, maxLon = -180;
+      for (var i = 0; i < n; i++) {
+        var p = map.project([lat[i], lon[i]], 0);
+        this._x0[i] = p.x; this._y0[i] = p.y;
+        if (lat[i] < minLat) { minLat = lat[i]; } if (lat[i] > maxLat) { maxLat = lat[i]; }
+        if (lon[i] < minLon) { minLon = lon[i]; } if (lon[i] > maxLon) { maxLon = lon[i]; }
+      }
+      this._bbox = n ? L.latLngBounds([minLat, minLon], [maxLat, maxLon]) : null;
+      this._front = this._newCanvas(pane); this._back = this._newCanvas(pane);
+      this._back.style.display = "none";
+      this._tip = L.tooltip({ sticky: true, direction: "top" });
+      this._popup = L.popup({ maxWidth: 420, maxHeight: 360 });
+      this._view = null; this._hover = null;
+      this._redraw();
+    },
+
+    _newCanvas: function (pane) {
+      var c = L.DomUtil.create("canvas", "qtmap-bulk-points", pane);
+      c.style.pointerEvents = "none";
+      if (this._zoomAnimated) { L.DomUtil.addClass(c, "leaflet-zoom-animated"); }
+      return c;
+    },
+
+    onRemove: function (map) {
+      this._cancel();
+      map.closeTooltip(this._tip);
+      map.closePopup(this._popup);
+      if (this._hover !== null) { map.getContainer().style.cursor = ""; }
+      L.DomUtil.remove(this._front); L.DomUtil.remove(this._back);
+      this._front = this._back = this._x0 = this._y0 = this._cells = this._todo = this._view = null;
+      this._drawn = 0; this._hover = null;
+    },
+
+    getEvents: function () {
+      var ev = { viewreset: this._reset, moveend: this._reset, resize: this._reset, zoom: this._onZoom,
+                 mousemove: this._onMouseMove, mouseout: this._onMouseOut, click: this._onClick };
+      if (this._zoomAnimated) { ev.zoomanim = this._onAnimZoom; }
+      return ev;
+    },
+
+    getBounds: function () { return this._bbox || L.latLngBounds([]); },
+
+    /* True while a redraw is scheduled or under way. */
+    isDrawing: function () { return !!(this._frame || this._todo); },
+
+    /* Zoom: scale the shown canvas as Leaflet's own renderers do, until the redraw replaces it. */
+    _onAnimZoom: function (ev) { this._updateTransform(ev.center, ev.zoom); },
+    _onZoom: function () { this._updateTransform(this._map.getCenter(), this._map.getZoom()); },
+    _updateTransform: function (center, zoom) {
+      var map = this._map, v = this._view;
+      if (!v) { return; }
+      var scale = map.getZoomScale(zoom, v.zoom);
+      var offset = map.getSize().multiplyBy(0.5 + this.options.padding).multiplyBy(-scale)
+        .add(map.project(v.center, zoom)).subtract(map._getNewPixelOrigin(center, zoom));
+      if (L.Browser.any3d) { L.DomUtil.setTransform(this._front, offset, scale); }
+      else { L.DomUtil.setPosition(this._front, offset); }
+    },
+
+    _cancel: function () {
+      if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
+      this._todo = null;
+    },
+
+    /* Redraw on the next frame (the viewreset, zoomend and moveend of one change draw once). */
+    _reset: function () {
+      if (this._frame || !this._map) { return; }
+      this._todo = null;
+      this._frame = L.Util.requestAnimFrame(function () { this._frame = null; this._redraw(); }, this);
+    },
+
+    /* Start a redraw for the current view: positions and hit grid now, the drawing in slices. */
+    _redraw: function () {
+      var map = this._map;
+      if (!map) { return; }
+      if (map._animatingZoom) { this._reset(); return; }
+      var p = this.options.padding, size = map.getSize(), r = this._opts.radius;
+      var min = map.containerPointToLayerPoint(size.multiplyBy(-p)).round();
+      var b = L.bounds(min, min.add(size.multiplyBy(1 + p * 2)).round()), k = L.Browser.retina ? 2 : 1;
+      var zoom = map.getZoom(), scale = map.getZoomScale(zoom, 0), o = map.getPixelOrigin(), pad = r + 2;
+      var minX = b.min.x - pad, minY = b.min.y - pad, maxX = b.max.x + pad, maxY = b.max.y + pad;
+      var n = this._n, x0 = this._x0, y0 = this._y0;
+      var lx = new Float32Array(n), ly = new Float32Array(n), order = new Int32Array(n), m = 0;
+      for (var i = 0; i < n; i++) {
+        var x = Math.round(x0[i] * scale) - o.x, y = Math.round(y0[i] * scale) - o.y;
+        if (x < minX || x > maxX || y < minY || y > maxY) { continue; }
+        lx[i] = x; ly[i] = y; order[m++] = i;
+      }
+      this._lx = lx; this._ly = ly;
+      this._index(b, order, m);
+      var c = this._back, dim = b.getSize();
+      c.width = k * dim.x; c.height = k * dim.y;  // (this also clears it)
+      c.style.width = dim.x + "px"; c.style.height = dim.y + "px";
+      this._makeSprites(k);
+      this._todo = { order: order, m: m, next: 0, bounds: b, k: k, center: map.getCenter(), zoom: zoom };
+      this._drawSlice();
+    },
+
+    /* Stamp points for about sliceMs, then yield to the page; show the back canvas when done. */
+    _drawSlice: function () {
+      var job = this._todo;
+      if (!job) { return; }
+      var ctx = this._back.getContext("2d"), sprites = this._spriteList, style = this._style;
+      var lx = this._lx, ly = this._ly, ox = job.bounds.min.x, oy = job.bounds.min.y, k = job.k;
+      var order = job.order, t0 = Date.now(), budget = this.options.sliceMs;
+      while (job.next < job.m) {
+        var end = Math.min(job.m, job.next + 2000);
+        for (var j = job.next; j < end; j++) {
+          var i = order[j], sp = sprites[style[i]];
+          ctx.drawImage(sp.image, (lx[i] - ox) * k - sp.half, (ly[i] - oy) * k - sp.half);
+        }
+        job.next = end;
+        if (Date.now() - t0 > budget) { break; }
+      }
+      if (job.next < job.m) {
+        this._frame = L.Util.requestAnimFrame(function () { this._frame = null; this._drawSlice(); }, this);
+        return;
+      }
+      this._todo = null;
+      var shown = this._front;  // swap: the finished canvas goes in front
+      this._front = this._back; this._back = shown;
+      L.DomUtil.setPosition(this._front, job.bounds.min);
+      this._front.style.display = ""; this._back.style.display = "none";
+      this._view = { center: job.center, zoom: job.zoom };
+      this._drawn = job.m;
+      this.fire("drawn", { count: job.m });
+    },
+
+    /* One image per style in device pixels, drawn like Leaflet's circle marker: fill, then outline. */
+    _makeSprites: function (k) {
+      if (this._spriteScale === k) { return; }
+      var r = this._opts.radius;
+      this._spriteScale = k;
+      this._spriteList = this._styles.map(function (st) {
+        var half = Math.ceil((r + st.weight / 2 + 1) * k), c = document.createElement("canvas");
+        var g = c.getContext("2d");
+        c.width = 2 * half; c.height = 2 * half;
+        g.scale(k, k);
+        g.beginPath();
+        g.arc(half / k, half / k, r, 0, Math.PI * 2, false);
+        if (st.fillOpacity > 0) { g.globalAlpha = st.fillOpacity; g.fillStyle = st.fillColor; g.fill(); }
+        g.setLineDash(st.dash); g.globalAlpha = st.opacity; g.lineWidth = st.weight;
+        g.lineCap = "round"; g.lineJoin = "round"; g.strokeStyle = st.color; g.stroke();
+        return { image: c, half: half };
+      });
+    },
+
+    /* A grid (cells of 2 × hit radius) over the points in view, as flat arrays (counting sort). */
+    _index: function (b, order, m) {
+      var cell = this._cell = 2 * this._hit, lx = this._lx, ly = this._ly, j, at;
+      var gw = this._gw = Math.ceil((b.max.x - b.min.x) / cell) + 3, gh = Math.ceil((b.max.y - b.min.y) / cell) + 3;
+      var ox = this._gx = b.min.x - cell, oy = this._gy = b.min.y - cell;
+      var start = new Int32Array(gw * gh + 1), rows = new Int32Array(m), cellOf = new Int32Array(m);
+      for (j = 0; j < m; j++) {
+        var i = order[j];
+        at = Math.floor((ly[i] - oy) / cell) * gw + Math.floor((lx[i] - ox) / cell);
+        cellOf[j] = at; start[at + 1] += 1;
+      }
+      for (j = 0; j < gw * gh; j++) { start[j + 1] += start[j]; }
+      var fill = start.slice(0, gw * gh);
+      for (j = 0; j < m; j++) { rows[fill[cellOf[j]]++] = order[j]; }  // row order kept within a cell
+      this._cells = { start: start, rows: rows, gh: gh };
+    },
+
+    /* The row of the point nearest to layer point p within the hit radius (the later row on ties), or null. */
+    _rowAt: function (p) {
+      var g = this._cells;
+      if (!g) { return null; }
+      var cx = Math.floor((p.x - this._gx) / this._cell), cy = Math.floor((p.y - this._gy) / this._cell);
+      var best = null, bestD = this._hit * this._hit, lx = this._lx, ly = this._ly;
+      for (var y = cy - 1; y <= cy + 1; y++) {
+        if (y < 0 || y >= g.gh) { continue; }
+        for (var x = cx - 1; x <= cx + 1; x++) {
+          if (x < 0 || x >= this._gw) { continue; }
+          for (var k = g.start[y * this._gw + x]; k < g.start[y * this._gw + x + 1]; k++) {
+            var i = g.rows[k], dx = lx[i] - p.x, dy = ly[i] - p.y, d = dx * dx + dy * dy;
+            if (d < bestD || (d === bestD && (best === null || i > best))) { best = i; bestD = d; }
+          }
+        }
+      }
+      return best;
+    },
+
+    _onMouseMove: function (e) {
+      var map = this._map;
+      if (map._animatingZoom || (map.dragging && map.dragging.moving())) { return; }
+      var i = this._rowAt(e.layerPoint);
+      if (i === null) { this._onMouseOut(); return; }
+      if (i !== this._hover) {
+        this._hover = i;
+        this._tip.setContent(tooltipFor(this._data.cols, this._opts, i));
+        map.getContainer().style.cursor = "pointer";
+      }
+      this._tip.setLatLng(e.latlng);
+      if (!map.hasLayer(this._tip)) { map.openTooltip(this._tip); }
+    },
+
+    _onMouseOut: function () {
+      if (this._hover === null) { return; }
+      this._hover = null;
+      if (this._map) { this._map.closeTooltip(this._tip); this._map.getContainer().style.cursor = ""; }
+    },
+
+    _onClick: function (e) {
+      var i = this._rowAt(e.layerPoint);
+      if (i === null) { return; }
+      this._popup.setLatLng(e.latlng).setContent(popupFor(this._data.cols, this._opts, i)).openOn(this._map);
+    }
+  });
+
+  function tooltipFor(cols, opts, i) {
+    return tooltipNode(cell(cols, opts.title, i), opts.tooltip.map(function (c) { return cell(cols, c, i); }));
+  }
+
+  function popupFor(cols, opts, i) {
+    var rows = opts.popup.map(function (p) { return [p[0], cell(cols, p[1], i)]; });
+    var conf = cell(cols, "location_confidence", i), note = cell(cols, "location_note", i);
+    var noteText = conf ? opts.confidence_label + ": " + conf + (note ? " — " + note : "") : note;
+    return popupNode(cell(cols, opts.title, i), rows, sourcesOf(cell(cols, "sources", i), opts.sources), noteText);
+  }
+
   function bindInfo(group, cols, opts) {
     group.bindTooltip(function (layer) {
-      var i = layer._qtmapRow;
-      return tooltipNode(cell(cols, opts.title, i), opts.tooltip.map(function (c) { return cell(cols, c, i); }));
+      return tooltipFor(cols, opts, layer._qtmapRow);
     }, { sticky: true, direction: "top" });
     group.bindPopup(function (layer) {
-      var i = layer._qtmapRow;
-      var rows = opts.popup.map(function (p) { return [p[0], cell(cols, p[1], i)]; });
-      var conf = cell(cols, "location_confidence", i), note = cell(cols, "location_note", i);
-      var noteText = conf ? opts.confidence_label + ": " + conf + (note ? " — " + note : "") : note;
-      return popupNode(cell(cols, opts.title, i), rows, sourcesOf(cell(cols, "sources", i), opts.sources), noteText);
+      return popupFor(cols, opts, layer._qtmapRow);
     }, { maxWidth: 420, maxHeight: 360 });
   }
 
@@ -182,5 +465,5 @@
     return ctl;
   }
 
-  window.qtmap = { points: points, shapes: shapes, legend: legend };
+  window.qtmap = { points: points, shapes: shapes, legend: legend, count: count, busy: busy };
 })();

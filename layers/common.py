@@ -92,10 +92,18 @@ def columnar(df: pd.DataFrame, columns: Sequence[str], kind: str, lang: str) -> 
     return table
 
 
+# Popup rows come in this order (what a planner asks first), then the other fields in schema order.
+POPUP_FIRST: tuple[str, ...] = (
+    "sector", "subsector", "facility", "status", "status_year", "status_note", "investor", "capacity", "capacity_mw",
+    "capital_bn_vnd", "workers", "area_ha", "area_note", "year", "district", "commune", "zone_id",
+)
+
+
 def popup_fields(kind: str, df: pd.DataFrame, lang: str, skip: Sequence[str] = ()) -> list[list[str]]:
-    """(label, column) pairs for the popup: every schema field present, then extra columns."""
+    """(label, column) pairs for the popup: the POPUP_FIRST fields, the rest of the schema, extra columns."""
     hidden = {"name_vi", "name_en", "sources", "location_confidence", "location_note", "geometry", *skip}
-    names = [f.name for f in KINDS[kind].fields] if kind in KINDS else []
+    names = [n for n in POPUP_FIRST if n in df.columns]
+    names += [f.name for f in KINDS[kind].fields if f.name not in names] if kind in KINDS else []
     names += [c for c in df.columns if c not in names and not c.startswith("_")]
     return [[field_label(n, lang), n] for n in names if n in df.columns and n not in hidden]
 

@@ -26,6 +26,7 @@ from geo.htmlmap import render_html
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.schema import KINDS, codes, label
 from layers.assets import install_static
+from layers.common import layer_name
 from layers.maps import BUILDERS, app_map, area_counts, project_group
 
 HERE = Path(__file__).resolve().parent
@@ -167,7 +168,7 @@ with tab_map:
     m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT)
     groups = [project_group(shown, lang, area_counts(layers))]
     if user_layer is not None and not (up_kind == "project" and replace):
-        extra = folium.FeatureGroup(name=t("layer_uploaded", lang, name=uploaded.name))
+        extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
         layer = BUILDERS[up_kind](user_layer, up_kind, lang)
         layer.control = False
         layer.add_to(extra)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -32,12 +33,27 @@ from geo.schema import KINDS, VOCABULARIES, label
 _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
+# "{{", "{%" and "{#" start Jinja syntax, and folium renders every element's script through
+# Jinja again: data must never contain them. In compact JSON a structural "{" is followed by
+# '"' or "}", so a "{" followed by one of these is always inside a string and can be escaped.
+_JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
+
+
 def script_json(value: object) -> str:
-    """Serialise ``value`` as compact JSON that is safe inside an HTML <script>."""
+    """Serialise ``value`` as compact JSON that is safe inside an HTML <script> and a Jinja template."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escape in _JS_ESCAPES.items():
         text = text.replace(char, escape)
-    return text
+    return _JINJA_OPENERS.sub(r"\\u007b", text)
+
+
+def layer_name(text: str) -> str:
+    """A layer-control label made from user text: Leaflet inserts labels as HTML, folium passes them to Jinja.
+
+    >>> layer_name("<img src=x onerror=alert(1)>{{ 7*7 }}.csv")
+    '&lt;img src=x onerror=alert(1)&gt; 7*7 .csv'
+    """
+    return html.escape(re.sub(r"[{}%#]", "", text), quote=True)
 
 
 def _plain(value: object) -> object:

@@ -173,3 +173,19 @@ def test_every_kind_and_category_has_a_style_and_label():
         assert kind in maps.BUILDERS or kind == "project"
         assert kind == "project" or kind in style.KIND_STYLES
     assert set(maps.BUILDERS) == set(KINDS)
+
+
+JINJA = "{{ 7*7 }} {% if true %}x{% endif %} {# c #}"
+
+
+@pytest.mark.parametrize("kind", ["project", "industrial_park", "infrastructure"])
+def test_template_syntax_in_data_is_not_evaluated(kind):
+    """folium renders scripts through Jinja again: data with {{ }} must reach the page as text."""
+    gdf = gpd.GeoDataFrame({"id": ["J1"], "name_vi": [JINJA], "sector": ["water"], "status": ["planned"],
+                            "facility": ["port"], "location_confidence": ["low"], "sources": ["KL11"]},
+                           geometry=[Point(107.0, 16.8)], crs="EPSG:4326")
+    html = render(maps.BUILDERS[kind](gdf, kind, "vi"))
+    assert "{{" not in html and "{%" not in html and "{#" not in html
+    args = layer_args(html, "points" if kind == "project" else "shapes")
+    table = args[0]["cols"] if kind == "project" else args[1]
+    assert table["_name"] == [JINJA]

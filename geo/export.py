@@ -78,6 +78,7 @@ _RC = {
     "lines.scale_dashes": False,  # dash lengths are absolute (points), as in the style table
     "axes.unicode_minus": False,
     "path.simplify": True,
+    "text.parse_math": False,  # names are data: "$5 and $10" must not become mathtext
 }
 
 

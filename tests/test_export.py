@@ -351,3 +351,15 @@ def test_big_register_legend_counts(tmp_path: Path) -> None:
         assert re.search(re.escape(f"{_norm(label('sector', code, 'vi'))} ({count})"), text)
     unlocated = len(chosen) - len(placed)
     assert f"{unlocated:,}".replace(",", ".") + "/" + f"{len(chosen):,}".replace(",", ".") in text
+
+
+def test_dollar_signs_in_names_stay_text_not_mathtext(tmp_path: Path) -> None:
+    from shapely.geometry import Point
+
+    name = "Giá $5 và $10 \\frac{a}{b}"
+    gdf = gpd.GeoDataFrame({"id": ["M1"], "name_vi": [name], "sector": ["water"], "status": ["planned"],
+                            "location_confidence": ["low"], "sources": ["KL11"], "zone_id": [None],
+                            "district": ["dong_ha"]}, geometry=[Point(107.1, 16.8)], crs="EPSG:4326")
+    out = tmp_path / "m.pdf"
+    export_map(out, with_search_index(gdf), Filters(), ExportOptions(dpi=50, extent="M1"))
+    assert any(_norm(name) in line for line in _pdf_text(out))

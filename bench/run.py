@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -46,7 +47,8 @@ if str(ROOT) not in sys.path:
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-STEPS = ("html", "inproc", "filter", "naive", "app", "export", "browser", "browser_naive", "bundled_app")
+STEPS = ("html", "inproc", "filter", "naive", "app", "export", "browser", "browser_naive", "app_browser", "bundled_app",
+         "bundled_app_browser")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--enable-precise-memory-info"]
@@ -89,14 +91,20 @@ def median(values: list[float]) -> float | None:
 
 
 def run_process(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> dict[str, object]:
-    """Run ``cmd``; return wall time, exit code and the tails of its output (or a timeout marker)."""
+    """Run ``cmd`` in its own process group; return wall time, exit code and the tails of its output.
+
+    On timeout the whole group (the process and e.g. the Chromium it started) is killed by its id.
+    """
     t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
     try:
-        p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return {"wall_s": None, "rc": None, "timeout": timeout, "stdout": "", "stderr": f"timed out after {timeout} s"}
-    return {"wall_s": time.perf_counter() - t0, "rc": p.returncode, "stdout": p.stdout[-4000:],
-            "stderr": p.stderr[-4000:]}
+    return {"wall_s": time.perf_counter() - t0, "rc": p.returncode, "stdout": out[-4000:], "stderr": err[-4000:]}
 
 
 def last_json(text: str) -> dict[str, object]:
@@ -110,6 +118,8 @@ def last_json(text: str) -> dict[str, object]:
 def worker(name: str, args: list[str], timeout: float, env: dict[str, str] | None = None) -> dict[str, object]:
     """Run one of this file's workers in a fresh interpreter; return its JSON (or an error)."""
     res = run_process([sys.executable, str(Path(__file__).resolve()), "--worker", name, *args], timeout, env)
+    if res["rc"] is None:
+        return {"error": f"not done within {timeout:.0f} s (process killed)", "timeout_s": timeout}
     if res["rc"] != 0:
         return {"error": _error_line(res)}
     try:
@@ -501,14 +511,10 @@ def browser_once(browser, html: Path, n: int, kind: str, timeout_s: float) -> di
         page.goto(html.resolve().as_uri(), wait_until="commit", timeout=timeout_s * 1000)
         try:
             ready = page.wait_for_function(READY, arg=[kind, n], polling=100, timeout=timeout_s * 1000).json_value()
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; the page may also have crashed
-            count = None
-            try:
-                count = page.evaluate(COUNT, kind)
-            except Exception:  # noqa: BLE001
-                pass
-            return {"error": f"not ready within {timeout_s:.0f} s (points on the map: {count})",
-                    "timeout_s": timeout_s, "page_errors": errors[:3]}
+        except Exception as exc:  # noqa: BLE001 - playwright's TimeoutError; the page may also have crashed
+            what = "crashed" if "crash" in str(exc).lower() else f"not ready within {timeout_s:.0f} s"
+            return {"error": f"{what} (the page never held all {n:,} points)", "timeout_s": timeout_s,
+                    "page_errors": errors[:3]}
         drawn = page.evaluate(DRAWN)
         wall = time.perf_counter() - t0
         load_longest = page.evaluate(LONGEST)
@@ -548,11 +554,21 @@ def browser_once(browser, html: Path, n: int, kind: str, timeout_s: float) -> di
 
 
 def step_browser(html: str | None, n: int, kind: str, repeat: int, timeout_s: float) -> dict[str, object]:
-    """Median over ``repeat`` fresh pages of :func:`browser_once`."""
+    """:func:`work_browser` in a worker process, killed (with its Chromium) if it overruns."""
     if not html or not Path(html).exists():
         return {"error": "no HTML to open (the build step failed or was skipped)"}
     if not Path(CHROMIUM).exists():
         return {"error": f"not available ({CHROMIUM} missing)"}
+    res = worker("browser", ["--html", str(html), "--n", str(n), "--kind", kind, "--repeat", str(repeat),
+                             "--browser-timeout", str(timeout_s)], repeat * (timeout_s + 90) + 30)
+    if "timeout_s" in res and "not done" in str(res.get("error")):
+        res["error"] = f"not ready within {timeout_s:.0f} s (page still busy; Chromium killed)"
+        res["timeout_s"] = timeout_s
+    return res
+
+
+def work_browser(html: str, n: int, kind: str, repeat: int, timeout_s: float) -> dict[str, object]:
+    """Median over ``repeat`` fresh pages of :func:`browser_once`."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -582,6 +598,116 @@ def step_browser(html: str | None, n: int, kind: str, repeat: int, timeout_s: fl
             "chromium": version}
 
 
+def step_app_browser(csv: Path | None, timeout_s: float) -> dict[str, object]:
+    """:func:`work_app_browser` in a worker process (killed with its server and Chromium if it overruns)."""
+    if csv is not None:
+        why = available("geo.validate")
+        if why:
+            return {"error": why}
+    if not Path(CHROMIUM).exists():
+        return {"error": f"not available ({CHROMIUM} missing)"}
+    env = env_without_projects()
+    if csv is not None:
+        env["QTMAP_PROJECTS"] = str(csv)
+    return worker("app_browser", ["--browser-timeout", str(timeout_s)], 4 * timeout_s + 120, env)
+
+
+def work_app_browser(timeout_s: float) -> dict[str, object]:
+    """The app in Chromium, offline: first map with every point, then sector changes until their points show.
+
+    Starts ``streamlit run app.py`` (QTMAP_PROJECTS from the environment) on a free local port; the time of
+    a change runs from the click on the option to the moment the map iframe holds the filtered points and
+    qtmap.js has drawn them: server rerun, transfer, the component's update and the drawing.
+    """
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from geo.bundled import load_register
+    from geo.schema import label
+
+    projects = load_register(os.environ.get("QTMAP_PROJECTS") or None)
+    located = projects[projects.geometry.notna()]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("streamlit did not start") from None
+                time.sleep(0.3)
+        count = "() => window.map && window.qtmap && window.qtmap.count ? window.qtmap.count(window.map) : -1"
+        # The map shows n project points from a project group the previous change did not leave (see mark).
+        shows = """(n) => {
+          if (!window.map || !window.qtmap || !window.qtmap.count) return false;
+          let fresh = false, old = false;
+          window.map.eachLayer(l => {
+            if (l._qtmapPoints !== undefined) { if (l.__benchOld) old = true; else fresh = true; }
+          });
+          return fresh && !old && window.qtmap.count(window.map) === n && !window.qtmap.busy(window.map);
+        }"""
+        mark = "() => { window.map.eachLayer(l => { if (l._qtmapPoints !== undefined) l.__benchOld = true; }); }"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1400, "height": 950})
+            blocked: list[str] = []
+            local = ("http://127.0.0.1", "file:", "data:", "blob:", "about:")
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local)
+                          else (blocked.append(r.request.url), r.abort()))
+            page = context.new_page()
+            t0 = time.perf_counter()
+            page.goto(f"{url}/?lang=en", timeout=timeout_s * 1000)
+            page.wait_for_selector("iframe[title*='st_folium']", timeout=timeout_s * 1000)
+            frame = None
+            while frame is None and time.perf_counter() - t0 < timeout_s:
+                frame = next((f for f in page.frames if "st_folium" in f.url), None)
+                page.wait_for_timeout(50)
+            frame.wait_for_function(shows, arg=len(located), polling=50, timeout=timeout_s * 1000)
+            first = time.perf_counter() - t0
+            changes, counts = [], []
+            # The three most common sectors, added one by one (each change shows more points).
+            sectors = list(located["sector"].value_counts().index[:3])
+            for k in range(len(sectors)):
+                chosen = sectors[: k + 1]
+                expected = int(located["sector"].isin(chosen).sum())
+                page.get_by_test_id("stMultiSelect").first.locator("input").click()
+                name = label("sector", chosen[-1], "en")
+                page.keyboard.type(name[:12])
+                option = page.get_by_role("option", name=name, exact=True)
+                option.wait_for(timeout=timeout_s * 1000)
+                frame.evaluate(mark)
+                t1 = time.perf_counter()
+                option.click()
+                frame.wait_for_function(shows, arg=expected, polling=20, timeout=timeout_s * 1000)
+                changes.append(time.perf_counter() - t1)
+                counts.append(expected)
+                page.keyboard.press("Escape")
+                page.wait_for_timeout(300)
+            shown = frame.evaluate(count)
+            version = browser.version
+            browser.close()
+        return {"first_map_s": first, "change_s": changes, "median_s": median(changes), "max_s": max(changes),
+                "counts": counts, "sectors": sectors, "total": len(located), "shown": shown, "blocked": len(blocked),
+                "chromium": version}
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 # --------------------------------------------------------------------------------------------------------------
 # the run
 def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
@@ -605,6 +731,7 @@ def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
                                          args.browser_timeout)),
         ("browser_naive", lambda: step_browser((res.get("naive") or {}).get("html"), n, "naive", naive_repeat,
                                                args.browser_timeout)),
+        ("app_browser", lambda: step_app_browser(csv, args.browser_timeout)),
     ]
     for name, fn in plan:
         if name not in steps:
@@ -621,7 +748,8 @@ def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
 def _brief(r: dict[str, object]) -> str:
     if "error" in r:
         return "ERROR " + str(r["error"])
-    keys = ("median_s", "bytes", "ready_ms", "ops_max_ms", "heap_mb", "layer_build_median_s", "page_render_median_s")
+    keys = ("median_s", "bytes", "ready_ms", "ops_max_ms", "heap_mb", "layer_build_median_s", "page_render_median_s",
+            "first_map_s")
     return ", ".join(f"{k}={r[k]:.3g}" for k in keys if isinstance(r.get(k), int | float))
 
 
@@ -643,6 +771,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--changes", type=int, default=5, help=argparse.SUPPRESS)
+    p.add_argument("--html", help=argparse.SUPPRESS)
+    p.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--kind", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.quick:
         args.sizes, args.repeat = "1000,10000", 1
@@ -673,6 +804,9 @@ def run(args: argparse.Namespace, log=print) -> dict[str, object]:
         results["bundled_n"] = len(load_layer("project"))
         results["bundled_app"] = step_app(None, args.repeat, args.timeout)
         log(f"bundled: app done: {_brief(results['bundled_app'])}")
+    if "bundled_app_browser" in args.steps:
+        results["bundled_app_browser"] = step_app_browser(None, args.browser_timeout)
+        log(f"bundled: app in Chromium done: {_brief(results['bundled_app_browser'])}")
     results["total_s"] = time.perf_counter() - t0
     results["meta"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -688,7 +822,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         fn = {"inproc": lambda: work_inproc(args.csv, args.repeat),
-              "filter": lambda: work_filter(args.csv, args.repeat), "app": lambda: work_app(args.changes)}[args.worker]
+              "filter": lambda: work_filter(args.csv, args.repeat), "app": lambda: work_app(args.changes),
+              "browser": lambda: work_browser(args.html, args.n, args.kind, args.repeat, args.browser_timeout),
+              "app_browser": lambda: work_app_browser(args.browser_timeout),
+              }[args.worker]
         print(json.dumps(fn()))
         return 0
     run(args, log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True))

@@ -87,15 +87,16 @@ def test_synthetic_values_are_plausible_and_deterministic(register):
     assert not df.equals(synth.synth_register(N, seed=8))
 
 
+@pytest.mark.browser
 def test_harness_measures_every_step_and_writes_the_report(register, tmp_path):
     _, csv = register
     args = bench.parse_args(["--sizes", str(N), "--repeat", "1", "--out-dir", str(tmp_path),
                              "--results", str(tmp_path / "RESULTS.md"),
-                             "--steps", "html,inproc,filter,naive,app,browser"])
+                             "--steps", "html,inproc,filter,naive,app,browser,app_browser"])
     assert isinstance(args, Namespace) and args.sizes == [N]
     results = bench.run(args, log=lambda msg: None)
     res = results["sizes"][str(N)]
-    for step in ("html", "inproc", "filter", "naive", "app", "browser"):
+    for step in ("html", "inproc", "filter", "naive", "app", "browser", "app_browser"):
         assert "error" not in res[step], (step, res[step])
     assert res["register"]["bytes"] > 100_000
     assert 0 < res["html"]["median_s"] < 60 and res["html"]["bytes"] > 100_000
@@ -109,6 +110,9 @@ def test_harness_measures_every_step_and_writes_the_report(register, tmp_path):
     assert 0 < browser["drawn_ms"] < 30_000 and browser["heap_mb"] > 0
     assert set(browser["ops_ms"]) == {"zoom_in", "pan", "pan_back", "zoom_out"}
     assert all(v > 0 for v in browser["ops_ms"].values()) and browser["rebuild_ms"] > 0
+    e2e = res["app_browser"]  # the app in Chromium: the map shows the filtered points after each change
+    assert e2e["blocked"] == 0 and e2e["total"] == N and e2e["shown"] == e2e["counts"][-1]
+    assert e2e["counts"] == sorted(e2e["counts"]) and len(e2e["change_s"]) == 3 and e2e["median_s"] > 0
     assert results["meta"]["cores"] and results["meta"]["versions"]["folium"]
     saved = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert saved["sizes"][str(N)]["html"]["bytes"] == res["html"]["bytes"]
@@ -153,6 +157,7 @@ def _bulk_page(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
     return page, gdf
 
 
+@pytest.mark.browser
 def test_bulk_layer_draws_every_point_with_escaped_tooltip_and_popup(tmp_path, offline_page):
     path, gdf = _bulk_page(tmp_path)
     page = offline_page

@@ -19,10 +19,12 @@ import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 import geopandas as gpd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.template import Template
 
@@ -30,6 +32,7 @@ from geo import style
 from geo.i18n import t
 from geo.schema import KINDS, VOCABULARIES, label
 
+DICT_MIN_ROWS = 64  # string columns of at least this many rows may travel as labels + indexes
 _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -77,35 +80,66 @@ def vocabulary_of(kind: str, column: str) -> str | None:
     return column if column in VOCABULARIES else None
 
 
+def _vocabulary_column(series: pd.Series, vocab: str, lang: str) -> dict[str, object]:
+    """Labels in vocabulary order (unknown codes after them, as themselves) and one index per row (-1: none)."""
+    codes_ = [term.code for term in VOCABULARIES[vocab]]
+    position = {code: i for i, code in enumerate(codes_)}
+    found, uniques = pd.factorize(series)
+    values = [str(u) for u in uniques]
+    extra = sorted(set(values) - set(position))
+    for value in extra:
+        position[value] = len(position)
+    where = np.array([position[v] for v in values] + [-1], dtype=np.int64)  # found == -1 picks the last
+    return {"labels": [label(vocab, c, lang) for c in codes_] + extra, "idx": where[found].tolist()}
+
+
+_PLAIN_KINDS = {"string", "empty", "integer", "floating", "mixed-integer-float"}
+
+
+def _plain_list(series: pd.Series) -> list[object]:
+    """JSON-ready values: floats rounded to 6 decimals, missing values None, numpy scalars as Python ones."""
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        out = np.round(values, 6).tolist()
+        for i in np.flatnonzero(np.isnan(values)):
+            out[i] = None
+        return out
+    values = series.astype(object).where(series.notna(), None).tolist()
+    if pd.api.types.infer_dtype(values, skipna=True) in _PLAIN_KINDS:
+        return values
+    return [_plain(v) for v in values]
+
+
 def columnar(df: pd.DataFrame, columns: Sequence[str], kind: str, lang: str) -> dict[str, object]:
-    """Return ``df[columns]`` as a columnar table for qtmap.js.
+    """Return ``df[columns]`` as a columnar table for qtmap.js .
 
     Vocabulary columns become ``{"labels": [...], "idx": [...]}`` with the labels in
-    vocabulary order (so style lists line up with them); booleans become yes/no in
-    ``lang``; missing values become null.
+    vocabulary order; booleans become yes/no in ``lang``; missing values become null.
+    Other columns of at least :data:`DICT_MIN_ROWS` rows with at most half as many
+    distinct values as rows are sent the same way (labels in order of first
+    appearance); qtmap.js resolves both forms to the same cell values.
     """
-    table: dict[str, object] = {}
+    out: dict[str, object] = {}
+    n = len(df)
     for column in columns:
         if column not in df.columns:
             continue
         series = df[column]
         vocab = vocabulary_of(kind, column)
         if vocab:
-            codes_ = [term.code for term in VOCABULARIES[vocab]]
-            position = {code: i for i, code in enumerate(codes_)}
-            extra = sorted({str(v) for v in series.dropna().unique() if v not in position})
-            for value in extra:  # unknown codes still show, as themselves
-                position[value] = len(position)
-            labels = [label(vocab, c, lang) for c in codes_] + extra
-            idx = series.map(lambda v, pos=position: -1 if v is None or pd.isna(v) else pos[str(v)]).astype(int)
-            table[column] = {"labels": labels, "idx": idx.tolist()}
-        elif series.dtype == bool:
-            table[column] = [t("yes" if v else "no", lang) for v in series]
+            out[column] = _vocabulary_column(series, vocab, lang)
+            continue
+        if series.dtype == bool:
+            series = series.map({True: t("yes", lang), False: t("no", lang)})
         elif pd.api.types.is_float_dtype(series):
-            table[column] = [None if pd.isna(v) else round(float(v), 6) for v in series]
-        else:
-            table[column] = [_plain(v) for v in series.astype(object)]
-    return table
+            series = series.round(6)
+        if n >= DICT_MIN_ROWS and not pd.api.types.is_float_dtype(series):
+            idx, uniques = pd.factorize(series)
+            if 2 * len(uniques) <= n:
+                out[column] = {"labels": [_plain(v) for v in uniques], "idx": idx.tolist()}
+                continue
+        out[column] = _plain_list(series)
+    return out
 
 
 # Popup rows come in this order (what a planner asks first), then the other fields in schema order.
@@ -159,12 +193,19 @@ def name_column(lang: str) -> str:
     return "name_en" if lang == "en" else "name_vi"
 
 
+def display_names(df: pd.DataFrame, lang: str) -> pd.Series:
+    """The name in ``lang``, falling back to the Vietnamese name ."""
+    if "name_vi" not in df.columns:
+        return pd.Series(None, index=df.index, dtype=object)
+    name = df[name_column(lang)] if name_column(lang) in df.columns else df["name_vi"]
+    return name.where(name.notna() & (name.astype(str) != ""), df["name_vi"])
+
+
 def with_display_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add ``_name``: the name in ``lang``, falling back to the Vietnamese name."""
+    """Add ``_name`` (:func:`display_names`) and ``_label``, its abbreviated form for map labels."""
     out = df.copy()
     if "name_vi" in out.columns:
-        name = out[name_column(lang)] if name_column(lang) in out.columns else out["name_vi"]
-        out["_name"] = name.where(name.notna() & (name.astype(str) != ""), out["name_vi"])
+        out["_name"] = display_names(out, lang)
         out["_label"] = out["_name"].map(short_name)
     return out
 
@@ -203,11 +244,26 @@ def confidence_options() -> dict[str, object]:
             "low_opacity": style.LOW_CONFIDENCE_OPACITY}
 
 
+class _RawScript(Element):
+    """Script text put into the page as it is (not a Jinja template, unlike ``branca.Element``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RawScript"
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
 class QtmapLayer(Layer):
     """A map layer drawn by a qtmap.js function: ``qtmap.<function>(<args as JSON>...)``.
 
     It is a folium ``Layer``, so it appears in the layer control and can be put in
     a ``FeatureGroup`` (which streamlit-folium sends without remounting the map).
+    Unlike folium's elements, its script goes into the page as text: folium wraps
+    each rendered script in a new Jinja template, which for a large register
+    re-parses megabytes of JSON (data never holds Jinja syntax: see script_json).
     """
 
     _template = Template("""
@@ -222,6 +278,18 @@ class QtmapLayer(Layer):
         self._name = "QtmapLayer"
         self.function = function
         self.args = ", ".join(script_json(a) for a in args)
+
+    def render(self, **kwargs: object) -> None:
+        """Add the script to the page (as text) and the add-to-parent call, like ``folium.map.Layer``."""
+        if self.show:
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_RawScript(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
     def fresh_copy(self) -> QtmapLayer:
         """A new, unattached layer drawing the same data (the serialised data is shared, not rebuilt)."""

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.request
 from pathlib import Path
 
@@ -17,6 +18,21 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode like Windows code page 1258: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            nfd = unicodedata.normalize("NFD", ch)
+            out.append(unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+                       + "".join(c for c in nfd if c in TONES))
+    return "".join(out).encode("cp1258")
 
 
 def _free_port() -> int:

@@ -9,6 +9,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import to_cp1258
 
 import geopandas as gpd
 from pyproj import Transformer
@@ -37,21 +38,6 @@ RECORDS = [
 ]
 CODES = [("processing", "operating", "huong_hoa"), ("building_materials", "under_construction", "dong_ha"),
          ("electricity", "planned", "huong_hoa")]
-TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode like Windows does for code page 1258: base letters precomposed, tone marks combining."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1258")
-            out.append(ch)
-        except UnicodeEncodeError:
-            nfd = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
-            out.append(base + "".join(c for c in nfd if c in TONES))
-    return "".join(out).encode("cp1258")
 
 
 def frame(records=RECORDS) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import to_cp1258
 
 import geopandas as gpd
 from pyproj import Transformer
@@ -39,21 +39,6 @@ GOOD = [
      "in_conclusion": "false", "lon": "", "lat": "", "location_confidence": "none", "geometry_quality": "",
      "sources": "KL11"},
 ]
-TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode like Windows code page 1258: base letters precomposed, tone marks combining."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1258")
-            out.append(ch)
-        except UnicodeEncodeError:
-            nfd = unicodedata.normalize("NFD", ch)
-            out.append(unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
-                       + "".join(c for c in nfd if c in TONES))
-    return "".join(out).encode("cp1258")
 
 
 def rows(edits: dict[int, dict[str, str]] | None = None, drop: tuple[str, ...] = ()) -> pd.DataFrame:

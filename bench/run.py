@@ -64,7 +64,7 @@ FILTER_CASES: dict[str, dict[str, object]] = {
     "sector+status+district+text": {"sectors": ("processing", "light_industry"), "statuses": ("operating", "licensed"),
                                     "districts": ("dong_ha", "cam_lo", "trieu_phong"), "query": "thu nghiem 001"},
     "sector": {"sectors": ("processing",)},
-    "text": {"query": "cong ty co phan thu nghiem 0001"},
+    "text": {"query": "thu nghiem 0004"},
     "none": {},
 }
 
@@ -768,6 +768,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--results", type=Path, default=RESULTS, help="Markdown report to write")
     p.add_argument("--out-dir", type=Path, default=OUT, help="where registers, pages and images go (bench/out)")
     p.add_argument("--json", type=Path, default=None, help="raw results to write (default: OUT-DIR/results.json)")
+    p.add_argument("--report-only", action="store_true",
+                   help="only rewrite --results from the raw results (--json) of an earlier run")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--changes", type=int, default=5, help=argparse.SUPPRESS)
@@ -827,6 +829,13 @@ def main(argv: list[str] | None = None) -> int:
               "app_browser": lambda: work_app_browser(args.browser_timeout),
               }[args.worker]
         print(json.dumps(fn()))
+        return 0
+    if args.report_only:
+        from report import markdown
+
+        raw = args.json or Path(args.out_dir) / "results.json"
+        args.results.write_text(markdown(json.loads(raw.read_text(encoding="utf-8"))), encoding="utf-8")
+        print(f"wrote {args.results} from {raw}")
         return 0
     run(args, log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True))
     return 0

@@ -42,12 +42,12 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
-def load_projects_or_exit(path: Path | None, crs: str | None = None):
+def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = ""):
     """Load the register at ``path`` (or the bundled one); exit 1 listing problems if invalid."""
     from geo.bundled import load_register
 
     try:
-        return load_register(path, crs)
+        return load_register(path, crs, index=bool(query))
     except ValueError as exc:  # a report of problems, already formatted
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
@@ -67,7 +67,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a print-quality report map (PNG, PDF or SVG), or an atlas PDF."""
     from geo.export import ExportOptions, export_atlas, export_map
 
-    projects = load_projects_or_exit(args.projects, args.crs)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query)
     filters = filters_from_args(args)
     try:
         options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
@@ -90,7 +90,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     """Write a single self-contained interactive map that works offline from disk."""
     from geo.htmlmap import write_html
 
-    projects = load_projects_or_exit(args.projects, args.crs)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query)
     size = write_html(args.out, projects, filters_from_args(args), lang=args.lang)
     print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
     return 0
@@ -100,7 +100,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX)."""
     from geo.dataexport import write_data
 
-    projects = load_projects_or_exit(args.projects, args.crs)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query)
     filters = filters_from_args(args)
     try:
         n = write_data(args.out, projects, filters)

@@ -72,7 +72,7 @@ CRS_ALIASES: dict[str, str] = {
     "wgs84": "EPSG:4326",
 }
 
-# Coordinate column names, as compared by _column_key (folded, letters and digits only).
+# Coordinate column names, as compared by column_key (folded, letters and digits only).
 LON_COLUMNS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "kinhdo")
 LAT_COLUMNS: tuple[str, ...] = ("lat", "latitude", "vido")
 X_COLUMNS: tuple[str, ...] = ("x", "easting", "toadox", "east")
@@ -164,7 +164,7 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     return num.where(np.isfinite(num))
 
 
-def _column_key(name: object) -> str:
+def column_key(name: object) -> str:
     """Fold a column name for matching: no diacritics, no units in brackets, letters and digits only."""
     name = re.sub(r"[(\[].*?[)\]]", "", str(name))
     return re.sub(r"[^a-z0-9]", "", fold(name))
@@ -197,7 +197,7 @@ def coordinate_columns(columns: list[str], crs: CRS | None = None) -> tuple[str,
 
     Longitude/latitude columns win unless ``crs`` is projected and X/Y columns exist.
     """
-    keys = [(col, _column_key(col)) for col in columns]
+    keys = [(col, column_key(col)) for col in columns]
 
     def first(names: tuple[str, ...]) -> str | None:
         return next((col for col, key in keys if key in names), None)

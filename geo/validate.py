@@ -85,8 +85,8 @@ from geo.readers import (
     Y_COLUMNS,
     RawLayer,
     ReadError,
-    _column_key,
     coerce_to_schema,
+    column_key,
     layer_from_frame,
     layer_from_table,
     parse_crs,
@@ -281,15 +281,15 @@ def guess_kind(columns: list[str], file_name: str = "") -> str:
     >>> guess_kind(["name", "iso_3166_2"], "province.geojson")
     'province'
     """
-    keys = {_column_key(c) for c in columns}
+    keys = {column_key(c) for c in columns}
     for column, kind in KIND_HINTS:
-        if _column_key(column) in keys:
+        if column_key(column) in keys:
             return kind
     from geo.bundled import FILES
 
-    stem = _column_key(Path(file_name).stem)
+    stem = column_key(Path(file_name).stem)
     for kind in sorted(KINDS, key=len, reverse=True):
-        if _column_key(kind) in stem:
+        if column_key(kind) in stem:
             return kind
     by_name = {Path(name).name: kind for kind, name in FILES.items()}
     return by_name.get(Path(file_name).name, DEFAULT_KIND)
@@ -302,16 +302,16 @@ def _schema_renames(columns: list[str], kind: Kind, shapefile: bool = False) -> 
     is ``location_confidence``.
     """
     present = set(columns)
-    by_key = {_column_key(f.name): f.name for f in kind.fields}
+    by_key = {column_key(f.name): f.name for f in kind.fields}
     for f in kind.fields:
         for alias in FIELD_ALIASES.get(f.name, ()):
-            by_key.setdefault(_column_key(alias), f.name)
+            by_key.setdefault(column_key(alias), f.name)
     if shapefile:
         for f in kind.fields:
-            by_key.setdefault(_column_key(f.name[:10]), f.name)
+            by_key.setdefault(column_key(f.name[:10]), f.name)
     renames: dict[str, str] = {}
     for col in columns:
-        name = by_key.get(_column_key(col))
+        name = by_key.get(column_key(col))
         if name and name != col and name not in present and name not in renames.values():
             renames[col] = name
     return renames

@@ -150,8 +150,15 @@ POPUP_FIRST: tuple[str, ...] = (
 
 
 def popup_fields(kind: str, df: pd.DataFrame, lang: str, skip: Sequence[str] = ()) -> list[list[str]]:
-    """(label, column) pairs for the popup: the POPUP_FIRST fields, the rest of the schema, extra columns."""
+    """(label, column) pairs for the popup: the POPUP_FIRST fields, the rest of the schema, extra columns.
+
+    Coordinate columns a reader turned into the geometry (lon/lat, X/Y, WKT) are not repeated.
+    """
+    from geo.readers import LAT_COLUMNS, LON_COLUMNS, WKT_COLUMNS, X_COLUMNS, Y_COLUMNS, column_key
+
+    coordinates = {*LON_COLUMNS, *LAT_COLUMNS, *X_COLUMNS, *Y_COLUMNS, *WKT_COLUMNS}
     hidden = {"name_vi", "name_en", "sources", "location_confidence", "location_note", "geometry", *skip}
+    hidden |= {c for c in df.columns if column_key(c) in coordinates}
     names = [n for n in POPUP_FIRST if n in df.columns]
     names += [f.name for f in KINDS[kind].fields if f.name not in names] if kind in KINDS else []
     names += [c for c in df.columns if c not in names and not c.startswith("_")]

@@ -189,3 +189,13 @@ def test_template_syntax_in_data_is_not_evaluated(kind):
     args = layer_args(html, "points" if kind == "project" else "shapes")
     table = args[0]["cols"] if kind == "project" else args[1]
     assert table["_name"] == [JINJA]
+
+
+def test_popup_does_not_repeat_coordinate_columns():
+    from layers.common import popup_fields
+
+    df = gpd.GeoDataFrame({"id": ["a"], "name_vi": ["x"], "Kinh độ": [107.0], "vi_do": [16.8], "X": [1.0],
+                           "investor": ["y"], "note_extra": ["z"]}, geometry=[Point(107.0, 16.8)])
+    columns = [c for _, c in popup_fields("project", df, "en")]
+    assert columns[:1] == ["investor"] and "note_extra" in columns and "id" in columns
+    assert not {"Kinh độ", "vi_do", "X"} & set(columns)

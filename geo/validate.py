@@ -579,6 +579,15 @@ def _to_codes(vocab: str, text: pd.Series) -> np.ndarray:
     return np.array([mapping[v] for v in text], dtype=object) if len(text) else np.array([], dtype=object)
 
 
+def _fill_blanks(c: _Check, name: str, raw: pd.Series, codes_: np.ndarray, blank: np.ndarray,
+                 default: np.ndarray, what_was_done: str) -> np.ndarray:
+    """Fill the blank ``name`` cells of a user's file with ``default``, say so in a note; return the codes."""
+    what = f"no {name} column" if name not in c.frame.columns else f"{name} is empty on {c.rows_text(blank)}"
+    c.frame[name] = np.where(blank, default, raw.to_numpy(dtype=object))
+    c.add(None, None, None, f"{what}: {what_was_done}", note=True)
+    return np.where(blank, default, codes_)
+
+
 def _check_confidence(c: _Check, located: np.ndarray, bad: np.ndarray) -> None:
     """Check location_confidence and geometry_quality against the geometry; default them for users' files."""
     frame, names = c.frame, set(c.frame.columns)
@@ -588,14 +597,10 @@ def _check_confidence(c: _Check, located: np.ndarray, bad: np.ndarray) -> None:
         conf = _to_codes("location_confidence", raw)
         blank = (raw == "").to_numpy()
         if not c.strict and blank.any():
-            default = np.where(located, "low", "none")
-            conf = np.where(blank, default, conf)
-            frame["location_confidence"] = np.where(blank, default, raw.to_numpy(dtype=object))
-            what = "no location_confidence column" if "location_confidence" not in names \
-                else f"location_confidence is empty on {c.rows_text(blank)}"
-            c.add(None, None, None, f"{what}: set to 'low' for {int((blank & located).sum())} located and "
-                                    f"'none' for {int((blank & ~located).sum())} unlocated records; add it "
-                                    "(high, medium, low, none) to say how sure each location is", note=True)
+            conf = _fill_blanks(c, "location_confidence", raw, conf, blank, np.where(located, "low", "none"),
+                                f"set to 'low' for {int((blank & located).sum())} located and "
+                                f"'none' for {int((blank & ~located).sum())} unlocated records; add it "
+                                "(high, medium, low, none) to say how sure each location is")
         has_columns = c.layer.coords is not None or not c.layer.is_table
         claims = ~located & ~bad & np.isin(conf, _LOCATED_CONFIDENCES)
         if claims.any() and not has_columns:
@@ -616,13 +621,10 @@ def _check_confidence(c: _Check, located: np.ndarray, bad: np.ndarray) -> None:
         if blank.any() and c.strict:
             c.add_rows(blank, "geometry_quality", raw, "geometry_quality is empty: use surveyed, approximate or point")
         elif blank.any():
-            default = np.where(points, "point", "approximate")
-            quality = np.where(blank, default, quality)
-            frame["geometry_quality"] = np.where(blank, default, raw.to_numpy(dtype=object))
-            what = "no geometry_quality column" if "geometry_quality" not in names \
-                else f"geometry_quality is empty on {c.rows_text(blank)}"
-            c.add(None, None, None, f"{what}: set to 'point' for points and 'approximate' for other shapes; add "
-                                    "it (surveyed, approximate, point) to say how exact each geometry is", note=True)
+            quality = _fill_blanks(c, "geometry_quality", raw, quality, blank,
+                                   np.where(points, "point", "approximate"),
+                                   "set to 'point' for points and 'approximate' for other shapes; add "
+                                   "it (surveyed, approximate, point) to say how exact each geometry is")
         c.add_rows(located & points & np.isin(quality, ("surveyed", "approximate")), "geometry_quality",
                    pd.Series(quality), lambda v: f"{v!r} but the geometry is a point: use 'point'")
         c.add_rows(located & ~points & (quality == "point"), "geometry_quality", pd.Series(quality),

@@ -42,12 +42,12 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
-def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = ""):
-    """Load the register at ``path`` (or the bundled one); exit 1 listing problems if invalid."""
-    from geo.bundled import load_register
+def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi"):
+    """Load the register at ``path`` (or the bundled one); exit 1 listing problems (in ``lang``) if invalid."""
+    from geo.register import load_register
 
     try:
-        return load_register(path, crs, index=bool(query))
+        return load_register(path, crs, index=bool(query), lang=lang)
     except ValueError as exc:  # a report of problems, already formatted
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
@@ -55,11 +55,14 @@ def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data file against the qtmap schema; one line per problem."""
+    from geo.register import bundled_references
     from geo.validate import validate_file
 
-    report = validate_file(args.file, kind=args.kind, crs=args.crs)
+    report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang)
     for line in report.lines():
         print(line)
+    if report.exit_code == 1:
+        print(report.summary(), file=sys.stderr)
     return report.exit_code
 
 
@@ -67,7 +70,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a print-quality report map (PNG, PDF or SVG), or an atlas PDF."""
     from geo.export import ExportOptions, export_atlas, export_map
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
     filters = filters_from_args(args)
     try:
         options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
@@ -90,7 +93,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     """Write a single self-contained interactive map that works offline from disk."""
     from geo.htmlmap import write_html
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
     size = write_html(args.out, projects, filters_from_args(args), lang=args.lang)
     print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
     return 0
@@ -100,7 +103,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX)."""
     from geo.dataexport import write_data
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
     filters = filters_from_args(args)
     try:
         n = write_data(args.out, projects, filters)
@@ -121,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(KINDS), default=None,
                    help="layer kind of the file (default: guessed from its columns, else project)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
+    p.add_argument("--lang", choices=LANGS, default="vi", help="language of the messages (default: vi)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)

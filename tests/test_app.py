@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.bundled import load_register
 from geo.i18n import t
+from geo.register import load_register
 from geo.schema import fold
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

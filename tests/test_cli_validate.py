@@ -19,7 +19,9 @@ ROWS = [("P1", "Nhà máy gỗ MDF VRG Quảng Trị", "processing", "operating"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "geo", "validate", *args], cwd=REPO, capture_output=True,
+    """``python -m geo validate ARGS``, in English unless ARGS give --lang."""
+    lang = () if "--lang" in args else ("--lang", "en")
+    result = subprocess.run([sys.executable, "-m", "geo", "validate", *args, *lang], cwd=REPO, capture_output=True,
                             text=True, timeout=120)
     assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
     return result

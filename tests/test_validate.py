@@ -17,8 +17,16 @@ import geopandas as gpd
 from pyproj import Transformer
 from shapely.geometry import Point
 
+from geo.register import bundled_references
 from geo.schema import codes
 from geo.validate import Problem, Report, guess_kind, suggest_crs, validate_file, validate_frame
+
+REFS = bundled_references()
+
+
+def check(path, **options) -> Report:
+    """Validate ``path`` against the bundled references, messages in English (the table below is English)."""
+    return validate_file(path, references=REFS, lang=options.pop("lang", "en"), **options)
 
 # A valid project register as a planner would type it (all text). Row i is spreadsheet row i + 2.
 GOOD = [
@@ -267,7 +275,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_is_located(tmp_path, case):
-    report = validate_file(case.make(tmp_path), kind=case.kind, crs=case.crs)
+    report = check(case.make(tmp_path), kind=case.kind, crs=case.crs)
     lines = report.lines()
     assert report.exit_code == case.exit_code, lines
     assert any(all(part in line for part in case.expect) for line in lines), "\n".join(lines)
@@ -280,11 +288,11 @@ def test_bad_input_is_located(tmp_path, case):
 
 def test_label_names_the_file_in_messages(tmp_path):
     path = csv(rows({2: {"sector": "thep"}}), "upload.csv")(tmp_path)
-    assert validate_file(path, label="Dự án 2024.csv").lines()[0].startswith("Dự án 2024.csv:row 2: sector='thep'")
+    assert check(path, label="Dự án 2024.csv").lines()[0].startswith("Dự án 2024.csv:row 2: sector='thep'")
 
 
 def test_valid_file_has_one_summary_line(tmp_path):
-    report = validate_file(csv(rows())(tmp_path))
+    report = check(csv(rows())(tmp_path))
     assert report.exit_code == 0
     assert report.lines() == ["du_an.csv: OK, 4 features (project)"]
     assert report.problems == [] and report.notes == []
@@ -293,21 +301,21 @@ def test_valid_file_has_one_summary_line(tmp_path):
 @pytest.mark.parametrize("make", [csv(rows(), encoding="cp1258"), csv(rows(), "du_an.txt", "utf-16"), xlsx(rows()),
                                   geojson(point_features())], ids=["cp1258", "utf16", "xlsx", "geojson"])
 def test_valid_file_in_every_format(tmp_path, make):
-    report = validate_file(make(tmp_path))
+    report = check(make(tmp_path))
     assert report.lines() == [f"{make(tmp_path).name}: OK, 4 features (project)"]
     assert report.data["name_vi"].tolist() == [r["name_vi"] for r in GOOD]
 
 
 @pytest.mark.parametrize(("crs", "epsg"), [("vn2000-utm48", "EPSG:3405"), ("vn2000-tm3-quangtri", "EPSG:9212")])
 def test_projected_file_with_crs_is_valid(tmp_path, crs, epsg):
-    report = validate_file(csv(projected(epsg))(tmp_path), crs=crs)
+    report = check(csv(projected(epsg))(tmp_path), crs=crs)
     assert report.exit_code == 0, report.lines()
     np.testing.assert_allclose(report.data.geometry.x.dropna(), [float(r["lon"]) for r in GOOD if r["lon"]],
                                atol=1e-6)
 
 
 def test_shapefile_in_vn2000_with_prj_is_valid(tmp_path):
-    report = validate_file(shapefile_zip("EPSG:3405", drop_prj=False)(tmp_path))
+    report = check(shapefile_zip("EPSG:3405", drop_prj=False)(tmp_path))
     assert report.exit_code == 0, report.lines()
     assert report.lines()[0] == "du_an.zip: OK, 4 features (project)"
     assert "'location_c' as 'location_confidence'" in report.lines()[1]  # 10-character shapefile field names
@@ -320,7 +328,7 @@ def test_shapefile_in_vn2000_with_prj_is_valid(tmp_path):
 def test_a_file_with_problems_keeps_every_row_unaltered(tmp_path):
     bad = rows({2: {"sector": "thep"}, 3: {"lon": "abc"}, 4: {"id": "P1", "capital_bn_vnd": "-1"},
                 5: {"status": "Đang hoạt động"}})
-    report = validate_file(csv(bad, encoding="cp1258")(tmp_path))
+    report = check(csv(bad, encoding="cp1258")(tmp_path))
     assert report.exit_code == 1
     assert {p.row for p in report.problems} == {2, 3, 4}
     data = report.data
@@ -334,7 +342,7 @@ def test_a_file_with_problems_keeps_every_row_unaltered(tmp_path):
 
 
 def test_missing_confidence_and_quality_are_defaulted_with_a_note(tmp_path):
-    report = validate_file(csv(rows(drop=("location_confidence", "geometry_quality", "sources")))(tmp_path))
+    report = check(csv(rows(drop=("location_confidence", "geometry_quality", "sources")))(tmp_path))
     assert report.exit_code == 0
     lines = report.lines()
     assert lines[0] == "du_an.csv: OK, 4 features (project)"
@@ -348,15 +356,15 @@ def test_missing_confidence_and_quality_are_defaulted_with_a_note(tmp_path):
 
 def test_strict_mode_requires_sources_and_confidence(tmp_path):
     path = csv(rows({3: {"sources": "S01;NOPE"}}, drop=("location_confidence",)))(tmp_path)
-    lines = validate_file(path, strict=True).lines()
+    lines = check(path, strict=True).lines()
     assert any("missing required column 'location_confidence'" in line for line in lines)
     assert any("row 3: sources='S01;NOPE'" in line and "NOPE" in line and "sources.csv" in line for line in lines)
-    assert validate_file(path).exit_code == 0  # a user's file: defaulted with a note
+    assert check(path).exit_code == 0  # a user's file: defaulted with a note
 
 
 def test_columns_differing_in_case_are_read_with_a_note(tmp_path):
     df = rows().rename(columns={"sector": "Sector", "name_vi": "Name VI"})
-    report = validate_file(csv(df)(tmp_path))
+    report = check(csv(df)(tmp_path))
     assert report.exit_code == 0, report.lines()
     assert "sector" in report.data.columns
     assert any("'Sector' as 'sector'" in line for line in report.lines())
@@ -379,7 +387,7 @@ def test_guess_kind(columns, name, kind):
 def test_vietnamese_column_headers_are_read_as_schema_fields(tmp_path):
     df = rows().rename(columns={"name_vi": "Tên dự án", "sector": "Ngành", "status": "Tình trạng",
                                 "district": "Huyện", "capital_bn_vnd": "Vốn đầu tư (tỷ đồng)"})
-    report = validate_file(csv(df)(tmp_path))
+    report = check(csv(df)(tmp_path))
     assert report.exit_code == 0, report.lines()
     assert {"name_vi", "sector", "status", "district", "capital_bn_vnd"} <= set(report.data.columns)
     assert any("'Ngành' as 'sector'" in line for line in report.lines())
@@ -396,8 +404,8 @@ def test_suggest_crs(crs, swap, expected):
     x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
     if swap:
         x, y = y, x
-    assert suggest_crs(gpd.GeoSeries(gpd.points_from_xy(x, y))) == expected
-    assert suggest_crs(gpd.GeoSeries(gpd.points_from_xy(x + 5e6, y))) is None
+    assert suggest_crs(gpd.GeoSeries(gpd.points_from_xy(x, y)), REFS) == expected
+    assert suggest_crs(gpd.GeoSeries(gpd.points_from_xy(x + 5e6, y)), REFS) is None
 
 
 def test_problem_line_format():
@@ -410,12 +418,12 @@ def test_problem_line_format():
 
 
 def test_frames_validate_like_files():
-    report = validate_frame(rows({2: {"sector": "thep"}}), "project", "upload.csv")
+    report = validate_frame(rows({2: {"sector": "thep"}}), "project", "upload.csv", references=REFS, lang="en")
     assert report.exit_code == 1
     assert report.lines()[0].startswith("upload.csv:row 2: sector='thep': unknown sector")
     gdf = gpd.GeoDataFrame(rows().drop(columns=["lon", "lat"]), geometry=[Point(107.1, 16.8)] * 3 + [None],
                            crs="EPSG:4326")
-    assert validate_frame(gdf.assign(id=["a", "b", "c", "d"]), "project").exit_code == 0
+    assert validate_frame(gdf.assign(id=["a", "b", "c", "d"]), "project", references=REFS).exit_code == 0
 
 
 def test_100k_rows_are_all_read_and_the_one_bad_row_is_found(tmp_path):
@@ -429,6 +437,6 @@ def test_100k_rows_are_all_read_and_the_one_bad_row_is_found(tmp_path):
     df.loc[n - 1, "sector"] = "thep"
     path = tmp_path / "big.csv"
     df.to_csv(path, index=False)
-    report = validate_file(path)
+    report = check(path)
     assert len(report.data) == n
     assert [p.row for p in report.problems] == [n + 1]

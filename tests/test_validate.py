@@ -19,7 +19,7 @@ from pyproj import Transformer
 from shapely.geometry import Point, box
 
 from geo.i18n import catalog
-from geo.register import bundled_references
+from geo.register import bundled_references, load_register
 from geo.schema import KINDS, VOCABULARIES, codes
 from geo.validate import Problem, References, Report, guess_kind, suggest_crs, validate_file, validate_frame
 
@@ -622,3 +622,16 @@ def test_validation_checks_against_the_references_it_is_given(tmp_path):
     assert (2, "lon/lat") not in found and (3, "lon/lat") in found and (4, "lon/lat") in found
     assert (2, "zone_id") not in found and (3, "zone_id") in found  # zone ids from the references, not data/
     assert (2, "sources") not in found and (3, "sources") in found  # KL11 is not one of these references' keys
+
+
+def test_load_register_refuses_a_bad_file_in_the_users_language(tmp_path):
+    path = csv(rows({3: {"sector": "thep"}}))(tmp_path)
+    with pytest.raises(ValueError) as vi:
+        load_register(path)
+    assert str(vi.value).splitlines()[0] == "du_an.csv:dòng 3: sector='thep': sector không có trong danh mục. " \
+                                            "Hãy dùng một trong: " + ", ".join(codes("sector"))
+    with pytest.raises(ValueError) as en:
+        load_register(path, lang="en")
+    assert str(en.value).splitlines()[0].startswith("du_an.csv:row 3: sector='thep': unknown sector. Use one of: ")
+    good = load_register(csv(rows())(tmp_path), index=False)
+    assert good["id"].tolist() == [r["id"] for r in GOOD]

@@ -8,6 +8,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -635,3 +636,14 @@ def test_load_register_refuses_a_bad_file_in_the_users_language(tmp_path):
     assert str(en.value).splitlines()[0].startswith("du_an.csv:row 3: sector='thep': unknown sector. Use one of: ")
     good = load_register(csv(rows())(tmp_path), index=False)
     assert good["id"].tolist() == [r["id"] for r in GOOD]
+
+
+def test_every_validator_catalog_entry_is_used_and_every_key_used_exists():
+    """validate.po holds exactly the keys geo/validate/ asks for (including keys chosen at run time from tables)."""
+    root = Path(__file__).resolve().parent.parent
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted((root / "geo" / "validate").glob("*.py")))
+    used = set(re.findall(r"""["'](val_[a-z0-9_]+)["']""", source))
+    defined = {key for key, entry in catalog().items() if entry.domain == "validate"}
+    assert len(used) > 90
+    assert used - defined == set(), "keys without an entry in validate.po"
+    assert defined - used == set(), "entries in validate.po that no code asks for"

@@ -24,7 +24,8 @@ from geo.filters import Filters, apply_filters, with_search_index
 from geo.filters import year_span as filters_year_span
 from geo.htmlmap import render_html
 from geo.i18n import DEFAULT_LANG, LANGS, t
-from geo.schema import KINDS, codes, label
+from geo.records import display_name, located
+from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from layers.assets import install_static
 from layers.common import layer_name
 from layers.maps import BUILDERS, app_map, area_counts, project_group
@@ -111,8 +112,7 @@ init_state(tuple(zones["id"]), year_span)
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True)
-    zone_names = dict(zip(zones["id"], zones["name_en" if lang == "en" else "name_vi"].fillna(zones["name_vi"]),
-                          strict=True))
+    zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
                    format_func=lambda c: label("sector", c, lang))
@@ -130,7 +130,7 @@ with st.sidebar:
 filters = current_filters(year_span)
 sync_url(filters, lang)
 shown = apply_filters(projects, filters, zones)
-n_located = int(shown.geometry.notna().sum())
+n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
@@ -139,8 +139,7 @@ tab_map, tab_stats, tab_upload, tab_download = st.tabs(
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
-    up_kind = st.selectbox(t("upload_kind", lang), ["project", "industrial_park", "economic_zone",
-                           "industrial_cluster", "infrastructure", "district_seat"], key="upload_kind",
+    up_kind = st.selectbox(t("upload_kind", lang), ENTITY_KINDS, key="upload_kind",
                            format_func=lambda k: KINDS[k].label(lang))
     up_crs = st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs")
     replace = st.checkbox(t("upload_replace", lang), key="upload_replace", disabled=up_kind != "project")
@@ -160,10 +159,10 @@ with tab_upload:
 if user_layer is not None and up_kind == "project" and replace:
     projects = with_search_index(user_layer)
     shown = apply_filters(projects, filters, zones)
-    n_located = int(shown.geometry.notna().sum())
+    n_located = int(located(shown).sum())
 
 with tab_map:
-    st.caption(t("n_shown", lang, shown=n_located, total=int(projects.geometry.notna().sum()))
+    st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}")
     m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT)
     groups = [project_group(shown, lang, area_counts(layers))]

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from geo.filters import Filters
 from geo.i18n import LANGS
-from geo.schema import KINDS, codes
+from geo.schema import ATLAS_KINDS, KINDS, codes
+
+# One atlas page per feature of an atlas kind (geo.schema.KINDS), or per 2011 district (a vocabulary, not a kind).
+ATLAS_CHOICES: tuple[str, ...] = (*ATLAS_KINDS, "district")
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -133,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpi", type=int, default=300)
     p.add_argument("--title", default=None, help="map title (default: a title in --lang)")
     p.add_argument("--extent", default="province", help="'province' or the id of a feature to zoom to")
-    p.add_argument("--atlas", choices=("industrial_park", "economic_zone", "industrial_cluster", "district"),
+    p.add_argument("--atlas", choices=ATLAS_CHOICES,
                    help="one page per feature of this kind, into one multi-page PDF")
     p.set_defaults(func=cmd_export)
 

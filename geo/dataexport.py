@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import math
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,8 @@ import shapely
 
 from geo import bundled
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
+from geo.records import clean_nan
+from geo.records import located as located_mask
 
 FORMATS: tuple[str, ...] = (".geojson", ".gpkg", ".csv", ".xlsx")
 LAYER_NAME = "projects"
@@ -67,7 +68,7 @@ def _filtered(projects: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
 def _table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Attributes plus lon/lat of the point geometry (representative point of other shapes), no geometry column."""
     geom = gdf.geometry
-    located = (geom.notna() & ~geom.is_empty).to_numpy(dtype=bool)
+    located = located_mask(gdf).to_numpy()
     lon = np.full(len(gdf), np.nan)
     lat = np.full(len(gdf), np.nan)
     if located.any():
@@ -82,16 +83,7 @@ def _table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _cell(value: object) -> object:
     """Return a spreadsheet-safe Python value: missing → None, numpy scalars → Python, text neutralised."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
+    value = clean_nan(value)
     if isinstance(value, str):
         return neutralise(value)
     if isinstance(value, list | tuple | dict):

@@ -27,6 +27,7 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.records import located
 from geo.schema import codes, fold, label
 
 SEARCH_FIELDS: tuple[str, ...] = ("name_vi", "name_en", "investor", "subsector")
@@ -165,9 +166,9 @@ def _in_zones(projects: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_ids: tup
         mask = np.array(projects["zone_id"].isin(zone_ids).to_numpy(), dtype=bool)
     else:
         mask = np.zeros(len(projects), dtype=bool)
-    chosen = zones[zones["id"].isin(zone_ids) & zones.geometry.notna()]
+    chosen = zones[zones["id"].isin(zone_ids) & located(zones)]
     chosen = chosen[chosen.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if len(chosen) and projects.geometry.notna().any():
+    if len(chosen) and located(projects).any():
         hits = projects.sindex.query(chosen.geometry, predicate="intersects")[1]
         mask[np.unique(hits)] = True
     return mask

@@ -50,7 +50,17 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from geo.schema import KINDS, VOCABULARIES, fold, normalise_term
+from geo.schema import (  # noqa: F401  (the column names are re-exported: the validator imports them from here)
+    KINDS,
+    LAT_COLUMNS,
+    LON_COLUMNS,
+    VOCABULARIES,
+    WKT_COLUMNS,
+    X_COLUMNS,
+    Y_COLUMNS,
+    column_key,
+    normalise_term,
+)
 
 # File suffix -> driver; one reader per driver (see _READERS at the end of the module).
 _EXTENSION_TO_DRIVER: dict[str, str] = {
@@ -72,12 +82,7 @@ CRS_ALIASES: dict[str, str] = {
     "wgs84": "EPSG:4326",
 }
 
-# Coordinate column names, as compared by column_key (folded, letters and digits only).
-LON_COLUMNS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "kinhdo")
-LAT_COLUMNS: tuple[str, ...] = ("lat", "latitude", "vido")
-X_COLUMNS: tuple[str, ...] = ("x", "easting", "toadox", "east")
-Y_COLUMNS: tuple[str, ...] = ("y", "northing", "toadoy", "north")
-WKT_COLUMNS: tuple[str, ...] = ("wkt", "geometry", "geom")
+# Coordinate column names (LON_COLUMNS, ...) and column_key live in geo.schema.
 
 _DELIMITERS: tuple[str, ...] = ("\t", ";", ",")
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -162,12 +167,6 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     s = s.str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True)
     num = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
     return num.where(np.isfinite(num))
-
-
-def column_key(name: object) -> str:
-    """Fold a column name for matching: no diacritics, no units in brackets, letters and digits only."""
-    name = re.sub(r"[(\[].*?[)\]]", "", str(name))
-    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 def parse_crs(text: str) -> CRS:

@@ -7,6 +7,7 @@ import geopandas as gpd
 from geo import style
 from geo.bundled import load_sources
 from geo.i18n import t
+from geo.records import located as located_mask
 from geo.schema import label
 from layers.common import (
     QtmapLayer,
@@ -43,7 +44,7 @@ def info_options(kind: str, gdf: gpd.GeoDataFrame, lang: str) -> dict[str, objec
 def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
     """Return the layer of ``kind`` (industrial_park, economic_zone or industrial_cluster), labelled."""
     gdf = with_display_name(gdf, lang)
-    located = gdf[gdf.geometry.notna()].reset_index(drop=True)
+    located = gdf[located_mask(gdf)].reset_index(drop=True)
     columns = ["_name", "_label", *[c for c in located.columns if c not in ("geometry", "_name", "_label")]]
     opts = {
         "style": area_style(kind),

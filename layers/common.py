@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from collections.abc import Sequence
 
@@ -30,7 +29,18 @@ from folium.template import Template
 
 from geo import style
 from geo.i18n import t
-from geo.schema import KINDS, VOCABULARIES, label
+from geo.records import clean_nan, display_name, located
+from geo.schema import (
+    KINDS,
+    LAT_COLUMNS,
+    LON_COLUMNS,
+    VOCABULARIES,
+    WKT_COLUMNS,
+    X_COLUMNS,
+    Y_COLUMNS,
+    column_key,
+    label,
+)
 
 DICT_MIN_ROWS = 64  # string columns of at least this many rows may travel as labels + indexes
 _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -57,19 +67,6 @@ def layer_name(text: str) -> str:
     '&lt;img src=x onerror=alert(1)&gt; 7*7 .csv'
     """
     return html.escape(re.sub(r"[{}%#]", "", text), quote=True)
-
-
-def _plain(value: object) -> object:
-    """A JSON-ready scalar: NaN/NA → None, numpy numbers → Python numbers."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def vocabulary_of(kind: str, column: str) -> str | None:
@@ -107,7 +104,7 @@ def _plain_list(series: pd.Series) -> list[object]:
     values = series.astype(object).where(series.notna(), None).tolist()
     if pd.api.types.infer_dtype(values, skipna=True) in _PLAIN_KINDS:
         return values
-    return [_plain(v) for v in values]
+    return [clean_nan(v) for v in values]
 
 
 def columnar(df: pd.DataFrame, columns: Sequence[str], kind: str, lang: str) -> dict[str, object]:
@@ -136,7 +133,7 @@ def columnar(df: pd.DataFrame, columns: Sequence[str], kind: str, lang: str) -> 
         if n >= DICT_MIN_ROWS and not pd.api.types.is_float_dtype(series):
             idx, uniques = pd.factorize(series)
             if 2 * len(uniques) <= n:
-                out[column] = {"labels": [_plain(v) for v in uniques], "idx": idx.tolist()}
+                out[column] = {"labels": [clean_nan(v) for v in uniques], "idx": idx.tolist()}
                 continue
         out[column] = _plain_list(series)
     return out
@@ -154,8 +151,6 @@ def popup_fields(kind: str, df: pd.DataFrame, lang: str, skip: Sequence[str] = (
 
     Coordinate columns a reader turned into the geometry (lon/lat, X/Y, WKT) are not repeated.
     """
-    from geo.readers import LAT_COLUMNS, LON_COLUMNS, WKT_COLUMNS, X_COLUMNS, Y_COLUMNS, column_key
-
     coordinates = {*LON_COLUMNS, *LAT_COLUMNS, *X_COLUMNS, *Y_COLUMNS, *WKT_COLUMNS}
     hidden = {"name_vi", "name_en", "sources", "location_confidence", "location_note", "geometry", *skip}
     hidden |= {c for c in df.columns if column_key(c) in coordinates}
@@ -195,24 +190,11 @@ def short_name(name: str | None) -> str | None:
     return name.split(" (")[0]
 
 
-def name_column(lang: str) -> str:
-    """The column holding names in ``lang``."""
-    return "name_en" if lang == "en" else "name_vi"
-
-
-def display_names(df: pd.DataFrame, lang: str) -> pd.Series:
-    """The name in ``lang``, falling back to the Vietnamese name ."""
-    if "name_vi" not in df.columns:
-        return pd.Series(None, index=df.index, dtype=object)
-    name = df[name_column(lang)] if name_column(lang) in df.columns else df["name_vi"]
-    return name.where(name.notna() & (name.astype(str) != ""), df["name_vi"])
-
-
 def with_display_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add ``_name`` (:func:`display_names`) and ``_label``, its abbreviated form for map labels."""
+    """Add ``_name`` (:func:`geo.records.display_name`) and ``_label``, its abbreviated form for map labels."""
     out = df.copy()
     if "name_vi" in out.columns:
-        out["_name"] = display_names(out, lang)
+        out["_name"] = display_name(out, lang)
         out["_label"] = out["_name"].map(short_name)
     return out
 
@@ -220,8 +202,9 @@ def with_display_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def geojson_rows(gdf: gpd.GeoDataFrame, precision: int = 5) -> dict[str, object]:
     """GeoJSON of the located rows of ``gdf`` with only a ``row`` property (index into the table)."""
     features = []
+    mask = located(gdf).to_numpy()
     for row, geom in enumerate(gdf.geometry):
-        if geom is None or geom.is_empty:
+        if not mask[row]:
             continue
         geometry = json.loads(gpd.GeoSeries([geom]).to_json(drop_id=True, to_wgs84=False))["features"][0]["geometry"]
         features.append({"type": "Feature", "properties": {"row": row}, "geometry": _round(geometry, precision)})

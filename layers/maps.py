@@ -13,6 +13,8 @@ import folium
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.records import located
+from geo.schema import KINDS
 from layers import areas, base, places, projects
 from layers.assets import inline_assets, link_assets
 from layers.common import QtmapAttribution, QtmapLayer, QtmapLegend
@@ -22,11 +24,9 @@ from layers.legend import legend_spec
 CENTER: tuple[float, float] = (16.74, 107.14)
 ZOOM = 9.5
 
-BUILDERS = {
-    "neighbour": base.build, "province": base.build, "coastline": base.build, "border": base.build, "road": base.build,
-    "economic_zone": areas.build, "industrial_park": areas.build, "industrial_cluster": areas.build,
-    "infrastructure": places.build, "district_seat": places.build, "project": projects.build,
-}
+# One builder per layer family (geo.schema.LAYER_FAMILIES); each kind names its family in geo.schema.KINDS.
+FAMILY_BUILDERS = {"base": base.build, "areas": areas.build, "places": places.build, "projects": projects.build}
+BUILDERS = {code: FAMILY_BUILDERS[kind.layer] for code, kind in KINDS.items()}
 # Drawing order of the layers that do not change with the filters (bottom first).
 BASE_ORDER: tuple[str, ...] = ("neighbour", "province", "coastline", "border", "road", "economic_zone",
                                "industrial_park", "industrial_cluster", "infrastructure", "district_seat")
@@ -94,7 +94,7 @@ def project_group(projects_gdf: gpd.GeoDataFrame, lang: str, area_counts: Mappin
 
 def area_counts(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, int]:
     """Located features per area kind, for the legend."""
-    return {k: int(layers[k].geometry.notna().sum()) for k in AREA_KINDS if k in layers}
+    return {k: int(located(layers[k]).sum()) for k in AREA_KINDS if k in layers}
 
 
 def standalone_map(layers: Mapping[str, gpd.GeoDataFrame], projects_gdf: gpd.GeoDataFrame, lang: str,

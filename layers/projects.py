@@ -18,9 +18,11 @@ import geopandas as gpd
 
 from geo import style
 from geo.i18n import t
+from geo.records import display_name
+from geo.records import located as located_mask
 from geo.schema import VOCABULARIES
 from layers.areas import info_options
-from layers.common import QtmapLayer, columnar, confidence_options, display_names
+from layers.common import QtmapLayer, columnar, confidence_options
 
 BULK_ABOVE = 5_000  # more located projects than this: one bulk canvas layer in qtmap.js
 # Columns qtmap.js reads besides the title, tooltip and popup fields.
@@ -47,9 +49,8 @@ def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: 
     ``bulk_above``: above this many located projects qtmap.js draws them as one bulk
     canvas layer (None: always one circle marker per project).
     """
-    geometry = gdf.geometry
-    located = gdf[geometry.notna().to_numpy() & ~geometry.is_empty.to_numpy()].copy()
-    located["_name"] = display_names(located, lang)
+    located = gdf[located_mask(gdf)].copy()
+    located["_name"] = display_name(located, lang)
     info = info_options(kind, located, lang)
     wanted = {"_name", *(c for _, c in info["popup"]), *INFO_COLUMNS, "sector", "status"}
     columns = ["_name", *[c for c in located.columns if c in wanted and c != "_name"]]

@@ -22,13 +22,13 @@ import geopandas as gpd
 from geo import bundled, stats
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.filters import year_span as filters_year_span
-from geo.htmlmap import render_html
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.records import display_name, located
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from layers.assets import install_static
-from layers.common import layer_name
-from layers.maps import BUILDERS, app_map, area_counts, project_group
+from layers.encoding import layer_name
+from layers.htmlmap import render_html
+from layers.maps import BUILDERS, app_map, area_counts, base_layers, project_group
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "csv", "txt", "tsv", "xlsx"]
@@ -47,6 +47,12 @@ def load_layers() -> dict[str, gpd.GeoDataFrame]:
 def load_projects(path: str | None) -> gpd.GeoDataFrame:
     """The project register (QTMAP_PROJECTS or the bundled one), with its search index."""
     return bundled.load_register(path)
+
+
+@st.cache_resource(show_spinner=False)
+def load_base_layers(lang: str) -> dict:
+    """The base map's layers, serialised once per language and process (the map draws copies of them)."""
+    return base_layers(load_layers(), lang)
 
 
 @st.cache_resource(show_spinner=False)
@@ -164,7 +170,7 @@ if user_layer is not None and up_kind == "project" and replace:
 with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}")
-    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT)
+    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
     groups = [project_group(shown, lang, area_counts(layers))]
     if user_layer is not None and not (up_kind == "project" and replace):
         extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))

@@ -9,15 +9,10 @@ from geo.bundled import load_sources
 from geo.i18n import t
 from geo.records import located as located_mask
 from geo.schema import label
-from layers.common import (
-    QtmapLayer,
-    area_style,
-    columnar,
-    confidence_options,
-    geojson_rows,
-    popup_fields,
-    with_display_name,
-)
+from layers.elements import QtmapLayer
+from layers.encoding import columnar, geojson_rows
+from layers.popups import popup_fields, with_display_name
+from layers.symbols import area_style, confidence_options
 
 
 def _used_sources(gdf: gpd.GeoDataFrame) -> dict[str, str]:

@@ -7,7 +7,10 @@ import geopandas as gpd
 from geo.i18n import t
 from geo.records import located as located_mask
 from layers.areas import info_options
-from layers.common import QtmapLayer, area_style, columnar, confidence_options, geojson_rows, with_display_name
+from layers.elements import QtmapLayer
+from layers.encoding import columnar, geojson_rows
+from layers.popups import with_display_name
+from layers.symbols import area_style, confidence_options
 
 
 def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:

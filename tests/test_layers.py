@@ -13,8 +13,9 @@ from geo import style
 from geo.bundled import load_all, load_register
 from geo.schema import KINDS, VOCABULARIES
 from layers import assets, maps
-from layers.common import columnar, script_json, short_name
+from layers.encoding import columnar, script_json
 from layers.legend import legend_spec
+from layers.popups import short_name
 
 EVIL = "<img src=x onerror=alert(1)>"
 BREAKOUT = "</script><script>alert(2)</script>"
@@ -192,7 +193,7 @@ def test_template_syntax_in_data_is_not_evaluated(kind):
 
 
 def test_popup_does_not_repeat_coordinate_columns():
-    from layers.common import popup_fields
+    from layers.popups import popup_fields
 
     df = gpd.GeoDataFrame({"id": ["a"], "name_vi": ["x"], "Kinh độ": [107.0], "vi_do": [16.8], "X": [1.0],
                            "investor": ["y"], "note_extra": ["z"]}, geometry=[Point(107.0, 16.8)])

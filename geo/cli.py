@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from geo.filters import Filters
+from geo.formats import suffixes
 from geo.i18n import LANGS
 from geo.schema import ATLAS_KINDS, KINDS, codes
 
@@ -100,7 +101,7 @@ def cmd_html(args: argparse.Namespace) -> int:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX)."""
+    """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX: see geo.formats)."""
     from geo.dataexport import write_data
 
     projects = load_projects_or_exit(args.projects, args.crs, args.query)
@@ -127,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
-    p.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf or .svg (.pdf for --atlas)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output file: " + ", ".join(suffixes("report")) + " (.pdf for --atlas)")
     _add_filter_options(p)
     p.add_argument("--layers", default="", help="comma-separated layer kinds to draw (default: all): "
                    + ", ".join(KINDS))
@@ -146,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_html)
 
     p = sub.add_parser("data", help=cmd_data.__doc__, description=cmd_data.__doc__)
-    p.add_argument("--out", type=Path, required=True, help="output file: .geojson, .gpkg, .csv or .xlsx")
+    p.add_argument("--out", type=Path, required=True, help="output file: " + ", ".join(suffixes("data")))
     _add_filter_options(p)
     p.set_defaults(func=cmd_data)
     return parser

@@ -33,10 +33,11 @@ import shapely
 
 from geo import bundled
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
+from geo.formats import format_for, suffixes
 from geo.records import clean_nan
 from geo.records import located as located_mask
 
-FORMATS: tuple[str, ...] = (".geojson", ".gpkg", ".csv", ".xlsx")
+FORMATS: tuple[str, ...] = suffixes("data")  # from the output-format table geo.formats.FORMATS
 LAYER_NAME = "projects"
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -142,10 +143,7 @@ def write_data(out: Path, projects: gpd.GeoDataFrame, filters: Filters) -> int:
     BOM) or .xlsx (sheet ``projects`` plus an ``about`` sheet with the filters and sources).
     """
     out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"unsupported data format {out.suffix or '(none)'!r} for {out.name}: "
-                         f"use {', '.join(FORMATS)}")
+    suffix = format_for(out, "data").suffix
     out.parent.mkdir(parents=True, exist_ok=True)
     gdf = _filtered(projects, filters)
     if suffix == ".geojson":

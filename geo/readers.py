@@ -73,6 +73,7 @@ _EXTENSION_TO_DRIVER: dict[str, str] = {
     ".tsv": "CSV",
     ".xlsx": "XLSX",
 }
+READ_SUFFIXES: tuple[str, ...] = tuple(_EXTENSION_TO_DRIVER)  # every suffix read_raw accepts (the app's uploads)
 TABLE_DRIVERS: tuple[str, ...] = ("CSV", "XLSX")
 
 # Short names of the CRSs Vietnamese survey data comes in (value: anything pyproj.CRS accepts).

@@ -18,6 +18,11 @@ import geopandas as gpd
 
 from geo.schema import ENTITY_KINDS, FILES, ZONE_KINDS
 
+__all__ = [
+    "ATTRIBUTION", "ATTRIBUTION_SHORT", "DATA_DATE", "DATA_DIR", "FILES", "ZONE_KINDS", "load_aggregates", "load_all",
+    "load_layer", "load_register", "load_sources", "load_zones", "zone_ids",
+]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # Layer kind -> file under data/ (one file per kind): FILES, from the kinds registry geo.schema.KINDS.

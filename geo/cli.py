@@ -15,6 +15,11 @@ from geo.formats import suffixes
 from geo.i18n import LANGS
 from geo.schema import ATLAS_KINDS, KINDS, codes
 
+__all__ = [
+    "ATLAS_CHOICES", "build_parser", "cmd_data", "cmd_export", "cmd_html", "cmd_validate", "filters_from_args",
+    "load_projects_or_exit", "main",
+]
+
 # One atlas page per feature of an atlas kind (geo.schema.KINDS), or per 2011 district (a vocabulary, not a kind).
 ATLAS_CHOICES: tuple[str, ...] = (*ATLAS_KINDS, "district")
 

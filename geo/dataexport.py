@@ -37,6 +37,8 @@ from geo.formats import format_for, suffixes
 from geo.records import clean_nan
 from geo.records import located as located_mask
 
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "LAYER_NAME", "neutralise", "write_data"]
+
 FORMATS: tuple[str, ...] = suffixes("data")  # from the output-format table geo.formats.FORMATS
 LAYER_NAME = "projects"
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")

@@ -30,6 +30,11 @@ from geo.i18n import t
 from geo.records import located
 from geo.schema import codes, fold, label
 
+__all__ = [
+    "SEARCH_COLUMN", "SEARCH_FIELDS", "Filters", "apply_filters", "fold_series", "search_index", "with_search_index",
+    "year_span",
+]
+
 SEARCH_FIELDS: tuple[str, ...] = ("name_vi", "name_en", "investor", "subsector")
 SEARCH_COLUMN = "_search"
 

@@ -50,7 +50,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from geo.schema import (  # noqa: F401  (the column names are re-exported: the validator imports them from here)
+from geo.schema import (  # the column names and column_key are re-exported (see __all__)
     KINDS,
     LAT_COLUMNS,
     LON_COLUMNS,
@@ -61,6 +61,13 @@ from geo.schema import (  # noqa: F401  (the column names are re-exported: the v
     column_key,
     normalise_term,
 )
+
+__all__ = [
+    "CRS_ALIASES", "LAT_COLUMNS", "LON_COLUMNS", "MAX_UNZIPPED_BYTES", "READ_SUFFIXES", "TABLE_DRIVERS",
+    "WKT_COLUMNS", "X_COLUMNS", "Y_COLUMNS", "RawLayer", "ReadError", "coerce_to_schema", "column_key",
+    "coordinate_columns", "decode_text", "driver_for", "layer_from_frame", "layer_from_table", "parse_crs",
+    "parse_numbers", "read_file", "read_raw", "read_text_table", "read_xlsx_table", "sniff_delimiter", "text_values",
+]
 
 # File suffix -> driver; one reader per driver (see _READERS at the end of the module).
 _EXTENSION_TO_DRIVER: dict[str, str] = {

@@ -22,6 +22,8 @@ from geo.i18n import t
 from geo.records import display_name, located
 from geo.schema import KINDS, VOCABULARIES, label
 
+__all__ = ["count_by", "count_by_zone", "indicators", "reported_vs_dataset", "unlocated"]
+
 
 def count_by(projects: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
     """Counts per code of vocabulary ``column``, in vocabulary order, zero counts left out."""

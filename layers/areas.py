@@ -14,6 +14,8 @@ from layers.encoding import columnar, geojson_rows
 from layers.popups import popup_fields, with_display_name
 from layers.symbols import area_style, confidence_options
 
+__all__ = ["build", "info_options"]
+
 
 def _used_sources(gdf: gpd.GeoDataFrame) -> dict[str, str]:
     """Source key -> URL for the keys that ``gdf`` cites (not the whole table)."""

@@ -9,6 +9,8 @@ from layers.elements import QtmapLayer
 from layers.encoding import columnar, geojson_rows
 from layers.symbols import area_style
 
+__all__ = ["build"]
+
 # kind -> (layer-name key, label column or None, tooltip columns)
 _BASE: dict[str, tuple[str, str | None]] = {
     "province": ("layer_base", None),

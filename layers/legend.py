@@ -9,6 +9,8 @@ from geo.i18n import t
 from geo.records import located as located_mask
 from geo.schema import VOCABULARIES, label
 
+__all__ = ["legend_spec"]
+
 
 def legend_spec(projects: gpd.GeoDataFrame, lang: str, areas: dict[str, int] | None = None) -> dict[str, object]:
     """Return the legend for the (filtered) ``projects`` and the area layers shown (kind -> count)."""

@@ -20,6 +20,11 @@ from layers.assets import inline_assets, link_assets
 from layers.elements import QtmapAttribution, QtmapLayer, QtmapLegend
 from layers.legend import legend_spec
 
+__all__ = [
+    "AREA_KINDS", "BASE_ORDER", "BUILDERS", "CENTER", "FAMILY_BUILDERS", "TILES", "ZOOM", "app_map", "area_counts",
+    "base_layers", "base_map", "project_group", "standalone_map",
+]
+
 # The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
 CENTER: tuple[float, float] = (16.74, 107.14)
 ZOOM = 9.5

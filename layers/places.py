@@ -12,6 +12,8 @@ from layers.encoding import columnar, geojson_rows
 from layers.popups import with_display_name
 from layers.symbols import area_style, confidence_options
 
+__all__ = ["build"]
+
 
 def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
     """Return the layer of ``kind`` (infrastructure or district_seat)."""

@@ -26,6 +26,8 @@ from layers.elements import QtmapLayer
 from layers.encoding import columnar
 from layers.symbols import confidence_options
 
+__all__ = ["BULK_ABOVE", "INFO_COLUMNS", "build", "symbol_options"]
+
 BULK_ABOVE = 5_000  # more located projects than this: one bulk canvas layer in qtmap.js
 # Columns qtmap.js reads besides the title, tooltip and popup fields.
 INFO_COLUMNS: tuple[str, ...] = ("sector", "status", "sources", "location_confidence", "location_note")

@@ -75,6 +75,12 @@ def load_sources() -> dict[str, str]:
     return {r.key: (r.url or r.description) for r in df.itertuples()}
 
 
+def load_timeline() -> pd.DataFrame:
+    """Return the bundled status timelines (data/status_timeline.csv): project_id, status, year, source."""
+    return pd.read_csv(DATA_DIR / "status_timeline.csv", dtype={"project_id": str, "status": str, "year": "Int64",
+                                                                "source": str}, keep_default_na=False)
+
+
 def load_aggregates() -> pd.DataFrame:
     """Return the conclusion's reported figures (data/src/aggregates.csv)."""
     return pd.read_csv(DATA_DIR / "src" / "aggregates.csv", dtype={"compare_filter": str}, keep_default_na=False)

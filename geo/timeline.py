@@ -29,12 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from geo.schema import codes, label
 
 __all__ = [
-    "COLUMNS", "TIMELINE_COLUMN", "check_against_register", "check_timeline", "empty_timeline", "state_in_year",
+    "COLUMNS", "TIMELINE_COLUMN", "check_against_register", "check_timeline", "empty_timeline", "registered_by",
+    "state_in_year",
     "status_counts_by_year", "timeline_of", "timeline_text", "with_timeline_text", "year_range",
 ]
 
@@ -68,6 +70,20 @@ def _own_year(projects: pd.DataFrame) -> pd.Series:
     return own
 
 
+def registered_by(projects: pd.DataFrame, year: int) -> np.ndarray:
+    """Mask of the projects whose own year (status_year, else year) is ``year`` or earlier, or unknown.
+
+    This is :func:`state_in_year`'s rule for a project without timeline rows; after
+    :func:`state_in_year` every row passes it.
+
+    >>> import pandas as pd
+    >>> registered_by(pd.DataFrame({"status_year": [2010, None, None], "year": [None, 2012, None]}), 2011).tolist()
+    [True, False, True]
+    """
+    own = _own_year(projects)
+    return (own.isna() | (own <= int(year))).to_numpy(dtype=bool)
+
+
 def state_in_year(projects: pd.DataFrame, timeline: pd.DataFrame, year: int) -> pd.DataFrame:
     """Return ``projects`` as they were in ``year``: each with the status in force then, later ones hidden.
 
@@ -94,9 +110,7 @@ def state_in_year(projects: pd.DataFrame, timeline: pd.DataFrame, year: int) -> 
     tl = tl[tl["project_id"].isin(set(ids))]
     in_force = tl[tl["year"] <= int(year)].groupby("project_id", sort=False).tail(1).set_index("project_id")
     has_timeline = ids.isin(set(tl["project_id"])).to_numpy()
-    own = _own_year(projects)
-    undated_or_begun = (own.isna() | (own <= int(year))).to_numpy()
-    keep = (has_timeline & ids.isin(set(in_force.index)).to_numpy()) | (~has_timeline & undated_or_begun)
+    keep = (has_timeline & ids.isin(set(in_force.index)).to_numpy()) | (~has_timeline & registered_by(projects, year))
     out = projects[keep].copy()
     out_ids = out["id"].astype(str)
     from_timeline = out_ids.isin(set(in_force.index))

@@ -57,7 +57,7 @@ def load_timeline(path: str | None) -> pd.DataFrame:
     return bundled.load_timeline() if path is None else empty_timeline()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def projects_in_year(path: str | None, year: int) -> gpd.GeoDataFrame:
     """The register as it was in ``year`` (shared read-only, like the register itself)."""
     return state_in_year(load_projects(path), load_timeline(path), year)

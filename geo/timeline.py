@@ -54,11 +54,16 @@ def empty_timeline() -> pd.DataFrame:
 def _sorted(timeline: pd.DataFrame) -> pd.DataFrame:
     """The dated rows, ordered by project and year (rows of one year keep their order: the later one wins)."""
     tl = timeline.loc[:, list(COLUMNS[:3])].copy()
-    tl["project_id"] = tl["project_id"].astype(str)
+    tl["project_id"] = tl["project_id"].astype(str).astype(object)  # object: isin() uses a hash table
     tl["year"] = pd.to_numeric(tl["year"], errors="coerce")
     tl = tl[tl["year"].notna()]
     tl["year"] = tl["year"].astype(int)
     return tl.sort_values(["project_id", "year"], kind="stable")
+
+
+def _ids(projects: pd.DataFrame) -> pd.Series:
+    """The project ids as Python strings (object dtype, for fast ``isin`` against a large register)."""
+    return projects["id"].astype(str).astype(object)
 
 
 def _own_year(projects: pd.DataFrame) -> pd.Series:
@@ -105,14 +110,14 @@ def state_in_year(projects: pd.DataFrame, timeline: pd.DataFrame, year: int) -> 
     >>> len(state_in_year(reg, empty_timeline(), 2009)), len(state_in_year(reg, empty_timeline(), 2010))
     (0, 1)
     """
-    ids = projects["id"].astype(str)
+    ids = _ids(projects)
     tl = _sorted(timeline)
     tl = tl[tl["project_id"].isin(set(ids))]
     in_force = tl[tl["year"] <= int(year)].groupby("project_id", sort=False).tail(1).set_index("project_id")
     has_timeline = ids.isin(set(tl["project_id"])).to_numpy()
     keep = (has_timeline & ids.isin(set(in_force.index)).to_numpy()) | (~has_timeline & registered_by(projects, year))
     out = projects[keep].copy()
-    out_ids = out["id"].astype(str)
+    out_ids = _ids(out)
     from_timeline = out_ids.isin(set(in_force.index))
     if from_timeline.any():
         status = out_ids[from_timeline].map(in_force["status"])
@@ -164,10 +169,14 @@ def with_timeline_text(projects: pd.DataFrame, timeline: pd.DataFrame, lang: str
     """Return a copy of ``projects`` with :data:`TIMELINE_COLUMN`, the timeline in words, for popups.
 
     Only projects whose timeline has two or more rows get a text (one row says no more
-    than the status and status year the popup already shows).
+    than the status and status year the popup already shows); when none has, ``projects``
+    itself is returned.
     """
+    texts = timeline_text(timeline, lang, min_rows=2)
+    if not texts:  # nothing to add (a register without timelines): no copy
+        return projects
     out = projects.copy()
-    out[TIMELINE_COLUMN] = out["id"].astype(str).map(timeline_text(timeline, lang, min_rows=2))
+    out[TIMELINE_COLUMN] = out["id"].astype(str).map(texts)
     return out
 
 
@@ -175,19 +184,33 @@ def status_counts_by_year(projects: pd.DataFrame, timeline: pd.DataFrame,
                           years: Iterable[int] | None = None) -> pd.DataFrame:
     """Projects per status in each year (rows: years; columns: status codes in vocabulary order).
 
-    Each year counts the projects of :func:`state_in_year` for that year; ``years``
+    Year Y counts the projects of :func:`state_in_year` for Y (computed at once for all
+    years: each status is in force from its year to the project's next one); ``years``
     defaults to every year of :func:`year_range`.
     """
     if years is None:
         lo, hi = year_range(projects, timeline)
         years = range(lo, hi + 1)
+    years = np.asarray([int(y) for y in years], dtype=float)
+    ids = _ids(projects)
+    tl = _sorted(timeline)
+    tl = tl[tl["project_id"].isin(set(ids))]
+    own = ~ids.isin(set(tl["project_id"])).to_numpy()
+    starts = np.concatenate([tl["year"].to_numpy(dtype=float), _own_year(projects).to_numpy()[own]])
+    starts[np.isnan(starts)] = -np.inf  # undated: in force in every year
+    ends = np.concatenate([tl.groupby("project_id", sort=False)["year"].shift(-1).to_numpy(dtype=float),
+                           np.full(int(own.sum()), np.inf)])
+    ends[np.isnan(ends)] = np.inf
+    status = np.concatenate([tl["status"].to_numpy(dtype=object), projects["status"].to_numpy(dtype=object)[own]])
     statuses = codes("status")
-    rows = {}
-    for y in years:
-        counts = state_in_year(projects, timeline, y)["status"].value_counts()
-        rows[int(y)] = [int(counts.get(s, 0)) for s in statuses]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=statuses)
-    table.index.name, table.columns.name = "year", "status"
+    counts = {}
+    for code in statuses:
+        chosen = status == code
+        begun = np.searchsorted(np.sort(starts[chosen]), years, side="right")
+        ended = np.searchsorted(np.sort(ends[chosen]), years, side="right")
+        counts[code] = (begun - ended).astype(int)
+    table = pd.DataFrame(counts, index=pd.Index(years.astype(int), name="year"), columns=statuses)
+    table.columns.name = "status"
     return table
 
 

@@ -83,6 +83,24 @@ def test_bundled_status_counts_by_year(register, timeline, year, expected):
     assert {k: v for k, v in row.items() if v} == expected
 
 
+def test_counts_by_year_agree_with_state_in_year_year_by_year(register, timeline):
+    # A synthetic register too: same-year rows (the later wins), undated rows, statuses that come back.
+    reg = pd.DataFrame({"id": list("abcdef"), "status": ["operating", "planned", "stalled", "licensed", "planned",
+                                                      "operating"],
+                        "status_year": [2010, None, 2015, None, 2012, 2001],
+                        "year": [2004, 2008, None, None, None, 2000]})
+    tl = pd.DataFrame({"project_id": ["c", "c", "c", "c", "e", "e", "zz"],
+                       "status": ["licensed", "planned", "under_construction", "stalled", "planned", "operating",
+                                  "operating"],
+                       "year": [2005, 2005, 2008, 2015, 2012, 2012, 2000], "source": ["S"] * 7})
+    for frame, rows in ((register, timeline), (reg, tl), (reg, empty_timeline())):
+        years = range(1999, 2026)
+        table = status_counts_by_year(frame, rows, years)
+        for year in years:
+            expected = state_in_year(frame, rows, year)["status"].value_counts()
+            assert table.loc[year].to_dict() == {s: int(expected.get(s, 0)) for s in table.columns}, year
+
+
 def test_only_the_undated_project_has_no_timeline(register, timeline):
     assert set(register["id"]) - set(timeline["project_id"]) == {"P23"}
     assert year_range(register, timeline) == (2002, 2024)

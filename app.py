@@ -26,6 +26,7 @@ from geo import bundled, stats
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.htmlmap import render_html
 from geo.i18n import DEFAULT_LANG, LANGS, t
+from geo.register import bundled_references, load_register
 from geo.schema import KINDS, codes, label
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
 from layers.assets import install_static
@@ -48,7 +49,7 @@ def load_layers() -> dict[str, gpd.GeoDataFrame]:
 @st.cache_resource(show_spinner=False)
 def load_projects(path: str | None) -> gpd.GeoDataFrame:
     """The project register (QTMAP_PROJECTS or the bundled one), with its search index."""
-    return bundled.load_register(path)
+    return load_register(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,14 +77,14 @@ def load_zones() -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def validate_upload(data: bytes, name: str, kind: str, crs: str | None):
-    """Validate an uploaded file once per (content, kind, CRS), under a generated file name."""
+def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str):
+    """Validate an uploaded file once per (content, kind, CRS, language), under a generated file name."""
     from geo.validate import validate_file
 
     with tempfile.TemporaryDirectory() as tmp:  # the user's file name never reaches GDAL
         path = Path(tmp) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(data)
-        return validate_file(path, kind=kind, crs=crs, label=name)
+        return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang)
 
 
 @st.cache_resource(show_spinner=False)
@@ -181,7 +182,7 @@ with tab_upload:
     replace = st.checkbox(t("upload_replace", lang), key="upload_replace", disabled=up_kind != "project")
     user_layer = None
     if uploaded is not None:
-        report = validate_upload(uploaded.getvalue(), uploaded.name, up_kind, up_crs or None)
+        report = validate_upload(uploaded.getvalue(), uploaded.name, up_kind, up_crs or None, lang)
         if report.exit_code == 0:
             st.success(t("upload_ok", lang, n=len(report.data)))
             if report.notes:

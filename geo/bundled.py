@@ -102,25 +102,3 @@ def load_zones() -> gpd.GeoDataFrame:
 def zone_ids() -> tuple[str, ...]:
     """Ids of every bundled park, economic zone and cluster."""
     return tuple(load_zones()["id"])
-
-
-def load_register(path: str | Path | None = None, crs: str | None = None, index: bool = True) -> gpd.GeoDataFrame:
-    """Return the project register: the bundled one, or the file at ``path`` if valid.
-
-    ``index`` precomputes the text-search column (the app filters many times; a
-    one-off export without a text query does not need it). Raises ValueError with
-    the validator's report (one line per problem) when the file has problems:
-    nothing is loaded partially.
-    """
-    from geo.filters import with_search_index
-
-    if path is None:
-        data = load_layer("project")
-    else:
-        from geo.validate import validate_file
-
-        report = validate_file(path, kind="project", crs=crs)
-        if report.exit_code != 0:
-            raise ValueError("\n".join(report.lines()))
-        data = report.data
-    return with_search_index(data) if index else data

@@ -47,12 +47,12 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
-def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = ""):
-    """Load the register at ``path`` (or the bundled one); exit 1 listing problems if invalid."""
-    from geo.bundled import load_register
+def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi"):
+    """Load the register at ``path`` (or the bundled one); exit 1 listing problems (in ``lang``) if invalid."""
+    from geo.register import load_register
 
     try:
-        return load_register(path, crs, index=bool(query))
+        return load_register(path, crs, index=bool(query), lang=lang)
     except ValueError as exc:  # a report of problems, already formatted
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
@@ -67,7 +67,7 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
     from geo.bundled import load_timeline
     from geo.timeline import empty_timeline, state_in_year, with_timeline_text, year_range
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
     timeline = load_timeline() if args.projects is None else empty_timeline()
     year = filters.year if filters.year is not None else year_range(projects, timeline)[1]
     state = state_in_year(projects, timeline, year)
@@ -76,11 +76,14 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data file against the qtmap schema; one line per problem."""
+    from geo.register import bundled_references
     from geo.validate import validate_file
 
-    report = validate_file(args.file, kind=args.kind, crs=args.crs)
+    report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang)
     for line in report.lines():
         print(line)
+    if report.exit_code == 1:
+        print(report.summary(), file=sys.stderr)
     return report.exit_code
 
 
@@ -143,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(KINDS), default=None,
                    help="layer kind of the file (default: guessed from its columns, else project)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
+    p.add_argument("--lang", choices=LANGS, default="vi", help="language of the messages (default: vi)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)

@@ -7,8 +7,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.bundled import load_register
 from geo.i18n import t
+from geo.register import load_register
 from geo.schema import codes, fold, label
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

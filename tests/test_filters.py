@@ -5,8 +5,9 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import Point, box
 
-from geo.bundled import load_register, load_zones
+from geo.bundled import load_zones
 from geo.filters import Filters, apply_filters, fold_series, search_index, with_search_index
+from geo.register import load_register
 from geo.schema import fold
 
 

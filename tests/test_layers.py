@@ -10,7 +10,8 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geo import style
-from geo.bundled import load_all, load_register
+from geo.bundled import load_all
+from geo.register import load_register
 from geo.schema import KINDS, VOCABULARIES
 from layers import assets, maps
 from layers.common import columnar, script_json, short_name

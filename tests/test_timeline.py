@@ -6,8 +6,9 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import Point
 
-from geo.bundled import DATA_DIR, load_register, load_sources, load_timeline
+from geo.bundled import DATA_DIR, load_sources, load_timeline
 from geo.filters import SEARCH_COLUMN
+from geo.register import load_register
 from geo.timeline import (
     check_against_register,
     check_timeline,

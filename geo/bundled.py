@@ -20,7 +20,7 @@ from geo.schema import ENTITY_KINDS, FILES, ZONE_KINDS
 
 __all__ = [
     "ATTRIBUTION", "ATTRIBUTION_SHORT", "DATA_DATE", "DATA_DIR", "FILES", "ZONE_KINDS", "load_aggregates", "load_all",
-    "load_layer", "load_sources", "load_zones", "zone_ids",
+    "load_layer", "load_sources", "load_timeline", "load_zones", "zone_ids",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -64,6 +64,12 @@ def load_sources() -> dict[str, str]:
     """Return source key -> URL (or description where no URL exists)."""
     df = pd.read_csv(DATA_DIR / "sources.csv", dtype=str, keep_default_na=False)
     return {r.key: (r.url or r.description) for r in df.itertuples()}
+
+
+def load_timeline() -> pd.DataFrame:
+    """Return the bundled status timelines (data/status_timeline.csv): project_id, status, year, source."""
+    return pd.read_csv(DATA_DIR / "status_timeline.csv", dtype={"project_id": str, "status": str, "year": "Int64",
+                                                                "source": str}, keep_default_na=False)
 
 
 def load_aggregates() -> pd.DataFrame:

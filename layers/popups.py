@@ -15,8 +15,9 @@ __all__ = ["ABBREVIATIONS", "POPUP_FIRST", "field_label", "popup_fields", "short
 
 # Popup rows come in this order (what a planner asks first), then the other fields in schema order.
 POPUP_FIRST: tuple[str, ...] = (
-    "sector", "subsector", "facility", "status", "status_year", "status_note", "investor", "capacity", "capacity_mw",
-    "capital_bn_vnd", "workers", "area_ha", "area_note", "year", "district", "commune", "zone_id",
+    "sector", "subsector", "facility", "status", "status_year", "status_note", "status_timeline", "investor",
+    "capacity", "capacity_mw", "capital_bn_vnd", "workers", "area_ha", "area_note", "year", "district", "commune",
+    "zone_id",
 )
 
 

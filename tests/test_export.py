@@ -1,4 +1,4 @@
-"""Report maps (geo/export.py): paper sizes, real text, legend, filters, atlas, speed."""
+"""Report maps (geo/export/): paper sizes, real text, legend, filters, atlas, speed."""
 
 from __future__ import annotations
 
@@ -240,6 +240,18 @@ def test_bad_options_and_suffix_are_refused(tmp_path: Path, projects: gpd.GeoDat
         ExportOptions(orientation="diagonal")
     with pytest.raises(ValueError, match="unsupported"):
         export_map(tmp_path / "map.jpg", projects, Filters(), ExportOptions(dpi=30))
+
+
+def test_export_date_is_printed_and_checked(tmp_path: Path, projects: gpd.GeoDataFrame, vi_pdf: Path) -> None:
+    import datetime as dt
+
+    assert f"{dt.date.today().isoformat()} · " in _pdf_text(vi_pdf)[0]  # default: the day of the export
+    out = tmp_path / "dated.pdf"
+    export_map(out, projects, Filters(), ExportOptions(dpi=72, exported="2025-07-01"))
+    text = _pdf_text(out)[0]
+    assert "2025-07-01 · " in text and dt.date.today().isoformat() not in text
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        ExportOptions(exported="1/7/2025")
 
 
 def test_empty_selection_still_makes_a_sheet(tmp_path: Path, projects: gpd.GeoDataFrame) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 from geo.schema import KINDS
@@ -34,7 +35,6 @@ RC_PARAMS = {
 }
 
 
-# --------------------------------------------------------------------------- options
 @dataclass(frozen=True)
 class ExportOptions:
     """How a report map is laid out: paper, orientation, resolution, language, title, extent, layers."""
@@ -46,6 +46,7 @@ class ExportOptions:
     title: str | None = None  # default: i18n report_title
     extent: str = "province"  # or the id of a park/zone/cluster/port/gate/district seat/project, or a district code
     layers: tuple[str, ...] | None = None  # layer kinds to draw (geo.schema.KINDS); None = all
+    exported: str | None = None  # export date in the footer, ISO 'YYYY-MM-DD'; None = today (fixed for baselines)
 
     def __post_init__(self) -> None:
         """Reject values a report map cannot honour, with a message that says what is valid."""
@@ -63,6 +64,16 @@ class ExportOptions:
             unknown = [k for k in self.layers if k not in KINDS]
             if unknown:
                 raise ValueError(f"unknown layer kind(s): {', '.join(unknown)}; valid: {', '.join(KINDS)}")
+        if self.exported is not None:
+            try:
+                _dt.date.fromisoformat(str(self.exported))
+            except ValueError:
+                raise ValueError(f"export date must be YYYY-MM-DD, not {self.exported!r}") from None
+
+    @property
+    def export_date(self) -> str:
+        """The date printed in the footer: ``exported`` or today, as YYYY-MM-DD."""
+        return str(self.exported) if self.exported is not None else _dt.date.today().isoformat()
 
     @property
     def page_mm(self) -> tuple[float, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 
 import matplotlib
@@ -223,7 +222,7 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
     # --- footer: sources, dates, CRS
     fx, fy, fw, fh = rects["footer"]
     size = 5.6 * k
-    today = _dt.date.today().isoformat()
+    today = options.export_date
     footer = [f"{t('report_sources', lang)}: {bundled.ATTRIBUTION}",
               f"{t('report_data_date', lang)}: {bundled.DATA_DATE} · {t('report_exported', lang)}: {today} · "
               f"{t('report_crs', lang)} · qtmap"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 import geo.export
+from geo.export import ExportError, ExportOptions
 from geo.export.plotters import PLOTTERS
+from geo.i18n import catalog
 from geo.schema import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,3 +99,33 @@ def test_validate_and_the_cli_do_not_load_matplotlib(tmp_path: Path) -> None:
     probe = subprocess.run([sys.executable, "-c", "import sys, geo.export; print('matplotlib' in sys.modules)"],
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert probe.stdout.strip() == "True", probe.stderr  # the probe can tell: the export package does load it
+
+
+def test_export_catalog_keys_are_defined_and_used() -> None:
+    source = "\n".join(path.read_text(encoding="utf-8") for path in MODULES)
+    asked = set(re.findall(r"""(?:ExportError|\bt)\(\s*["']([a-z0-9_]+)["']""", source))
+    asked |= {f"report_hemisphere_{h}" for h in "nsew"}  # built from the hemisphere letter
+    defined = {entry.key for entry in catalog().values() if entry.domain == "export"}
+    assert len(defined) >= 15  # export.po is found and read
+    assert sorted(asked - set(catalog())) == []  # every key the package asks for exists
+    assert sorted(defined - asked) == []  # and every key of export.po is asked for
+
+
+@pytest.mark.parametrize(("options", "vi"), [
+    ({"paper": "A5"}, "khổ giấy phải là một trong A4, A3, không phải 'A5'"),
+    ({"dpi": 5}, "độ phân giải (dpi) phải từ 10 đến 1200, không phải 5"),
+    ({"layers": ("roads", "rail")}, "không có loại lớp: roads, rail; các loại hợp lệ: project, "),
+])
+def test_bad_options_raise_an_export_error_in_both_languages(options: dict, vi: str) -> None:
+    with pytest.raises(ExportError) as caught:
+        ExportOptions(**options)
+    assert isinstance(caught.value, ValueError)  # callers that catch ValueError keep working
+    assert caught.value.text("vi").startswith(vi)
+    assert str(caught.value) == caught.value.text("en") != caught.value.text("vi")
+
+
+def test_unknown_layers_message_is_plural_correct() -> None:
+    with pytest.raises(ExportError, match=r"^unknown layer kind: roads; valid: project, "):
+        ExportOptions(layers=("roads",))
+    with pytest.raises(ExportError, match=r"^unknown layer kinds: roads, rail; valid: "):
+        ExportOptions(layers=("roads", "rail"))

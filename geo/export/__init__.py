@@ -37,7 +37,7 @@ from __future__ import annotations
 from geo.export.atlas import ATLAS_KINDS, atlas_features, export_atlas
 from geo.export.furniture import format_degree, graticule_step
 from geo.export.geometry import plot_line_collection, plot_point_collection, plot_polygon_collection
-from geo.export.options import FONT, FORMATS, INK, MAP_CRS, NEAR_KM, PAPER_MM, PX_TO_PT, ExportOptions
+from geo.export.options import FONT, FORMATS, INK, MAP_CRS, NEAR_KM, PAPER_MM, PX_TO_PT, ExportError, ExportOptions
 from geo.export.plotters import PLOTTERS
 from geo.export.save import export_map
 from geo.export.scene import province_extent
@@ -47,7 +47,7 @@ from geo.export.text import fmt_int, text_width_pt, truncate_text, wrap_text
 
 __all__ = [
     "ATLAS_KINDS", "FONT", "FORMATS", "INK", "MAP_CRS", "NEAR_KM", "PAPER_MM", "PLOTTERS", "PX_TO_PT",
-    "ExportOptions", "atlas_features", "export_atlas", "export_map", "fmt_int", "format_degree",
+    "ExportError", "ExportOptions", "atlas_features", "export_atlas", "export_map", "fmt_int", "format_degree",
     "graticule_step", "plot_line_collection", "plot_point_collection", "plot_polygon_collection",
     "project_symbol", "province_extent", "render_map", "text_width_pt", "truncate_text", "wrap_text",
 ]

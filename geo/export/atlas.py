@@ -14,7 +14,7 @@ import shapely
 
 from geo import bundled
 from geo.export.legend import Row, draw_rows
-from geo.export.options import INK, NEAR_KM, RC_PARAMS, ExportOptions
+from geo.export.options import INK, NEAR_KM, RC_PARAMS, ExportError, ExportOptions
 from geo.export.save import check_out
 from geo.export.scene import (
     Scene,
@@ -44,7 +44,7 @@ def atlas_features(atlas_kind: str, scene: Scene) -> list[tuple[str, dict, shape
     atlas) restricts the pages to the chosen features.
     """
     if atlas_kind not in ATLAS_KINDS:
-        raise ValueError(f"unknown atlas kind {atlas_kind!r}: use one of {', '.join(ATLAS_KINDS)}")
+        raise ExportError("export_unknown_atlas", value=repr(atlas_kind), valid=", ".join(ATLAS_KINDS))
     features = []
     if atlas_kind == "district":
         wanted = scene.filters.districts

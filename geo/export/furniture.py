@@ -18,6 +18,7 @@ from geo.export.geometry import plot_polygon_collection
 from geo.export.options import FONT, INK, OUTSIDE_COLOUR
 from geo.export.scene import from_lonlat, projected, sea_polygon, to_lonlat
 from geo.export.text import nfc
+from geo.i18n import t
 
 __all__ = ["graticule_step", "format_degree", "draw_graticule", "draw_north_arrow", "draw_scale_bar", "draw_inset"]
 
@@ -50,20 +51,21 @@ def draw_graticule(ctx: MapFrame) -> None:
     fwd = from_lonlat()
     segments = []
     labels: list[tuple[str, float, str]] = []
+    hemi = {h: t(f"report_hemisphere_{h.lower()}", ctx.lang) for h in "NSEW"}  # 16.8°N, 107.2°E
     dense_lat = np.linspace(lat0 - step, lat1 + step, 200)
     for value in np.arange(math.ceil(lon0 / step) * step, lon1 + 1e-9, step):
         gx, gy = fwd.transform(np.full_like(dense_lat, value), dense_lat)
         segments.append(np.column_stack([gx, gy]))
         xb = float(np.interp(y0, gy, gx))
         if x0 + 0.02 * (x1 - x0) < xb < x1 - 0.02 * (x1 - x0):
-            labels.append((format_degree(value, step, "E" if value >= 0 else "W"), xb, "bottom"))
+            labels.append((format_degree(value, step, hemi["E" if value >= 0 else "W"]), xb, "bottom"))
     dense_lon = np.linspace(lon0 - step, lon1 + step, 200)
     for value in np.arange(math.ceil(lat0 / step) * step, lat1 + 1e-9, step):
         gx, gy = fwd.transform(dense_lon, np.full_like(dense_lon, value))
         segments.append(np.column_stack([gx, gy]))
         yl = float(np.interp(x0, gx, gy))
         if y0 + 0.02 * (y1 - y0) < yl < y1 - 0.02 * (y1 - y0):
-            labels.append((format_degree(value, step, "N" if value >= 0 else "S"), yl, "left"))
+            labels.append((format_degree(value, step, hemi["N" if value >= 0 else "S"]), yl, "left"))
     ax.add_collection(LineCollection(segments, colors=[(0.35, 0.4, 0.45, 0.55)], linewidths=0.35 * ctx.k,
                                      zorder=2.5), autolim=False)
     bottom = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
@@ -95,8 +97,9 @@ def draw_north_arrow(ctx: MapFrame, at: tuple[float, float]) -> None:
                          linewidth=0.6, zorder=22, clip_on=False))
     ax.add_patch(Polygon([(0, 9), (5, -7), (0, -3)], closed=True, transform=tr, facecolor="white", edgecolor=INK,
                          linewidth=0.6, zorder=22, clip_on=False))
-    ax.annotate("N", at, xycoords="axes fraction", xytext=(0, 10.5 * size), textcoords="offset points",
-                ha="center", va="bottom", fontsize=9 * ctx.k, fontweight="bold", color=INK, zorder=22)
+    ax.annotate(t("report_north_arrow", ctx.lang), at, xycoords="axes fraction", xytext=(0, 10.5 * size),
+                textcoords="offset points", ha="center", va="bottom", fontsize=9 * ctx.k, fontweight="bold", color=INK,
+                zorder=22)
 
 
 def draw_scale_bar(ctx: MapFrame) -> None:

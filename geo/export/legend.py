@@ -81,7 +81,7 @@ def legend_rows(shown: Shown, scene: Scene, k: float) -> list[Row]:
         rows.extend(area_rows)
     base_rows = []
     if shown.search_radius:
-        base_rows.append(Row("item", f"{NEAR_KM:g} km", sym_circle(1.0)))
+        base_rows.append(Row("item", t("report_search_radius", lang, km=f"{NEAR_KM:g}"), sym_circle(1.0)))
     if shown.seats:
         base_rows.append(Row("item", f"{KINDS['district_seat'].label(lang)} ({shown.seats})", sym_seat()))
     s = style.KIND_STYLES["infrastructure"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from geo.i18n import t
 from geo.schema import KINDS
 
 __all__ = [
     "MAP_CRS", "PAPER_MM", "FORMATS", "NEAR_KM", "OUTSIDE_COLOUR", "INK", "FONT", "PX_TO_PT", "RC_PARAMS",
-    "ExportOptions",
+    "ExportError", "ExportOptions",
 ]
 
 
@@ -35,6 +36,26 @@ RC_PARAMS = {
 }
 
 
+class ExportError(ValueError):
+    """A report map cannot be made as asked; ``str()`` is the English text, :meth:`text` any language's.
+
+    >>> err = ExportError("export_bad_dpi", value=5)
+    >>> str(err)
+    'dpi must be between 10 and 1200, not 5'
+    >>> err.text("vi")
+    'độ phân giải (dpi) phải từ 10 đến 1200, không phải 5'
+    """
+
+    def __init__(self, key: str, **fields: object) -> None:
+        """Keep the catalog ``key`` (domain export) and the values of its placeholders."""
+        self.key, self.fields = key, fields
+        super().__init__(t(key, "en", **fields))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ('vi' or 'en')."""
+        return t(self.key, lang, **self.fields)
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """How a report map is laid out: paper, orientation, resolution, language, title, extent, layers."""
@@ -51,24 +72,25 @@ class ExportOptions:
     def __post_init__(self) -> None:
         """Reject values a report map cannot honour, with a message that says what is valid."""
         if self.paper not in PAPER_MM:
-            raise ValueError(f"paper must be one of {', '.join(PAPER_MM)}, not {self.paper!r}")
+            raise ExportError("export_bad_paper", valid=", ".join(PAPER_MM), value=repr(self.paper))
         if self.orientation not in ("landscape", "portrait"):
-            raise ValueError(f"orientation must be 'landscape' or 'portrait', not {self.orientation!r}")
+            raise ExportError("export_bad_orientation", value=repr(self.orientation))
         if not 10 <= int(self.dpi) <= 1200:
-            raise ValueError(f"dpi must be between 10 and 1200, not {self.dpi}")
+            raise ExportError("export_bad_dpi", value=self.dpi)
         if self.lang not in ("vi", "en"):
-            raise ValueError(f"lang must be 'vi' or 'en', not {self.lang!r}")
+            raise ExportError("export_bad_lang", value=repr(self.lang))
         if isinstance(self.layers, str):  # 'road,project' from a form or a URL
             object.__setattr__(self, "layers", tuple(x.strip() for x in self.layers.split(",") if x.strip()))
         if self.layers is not None:
             unknown = [k for k in self.layers if k not in KINDS]
             if unknown:
-                raise ValueError(f"unknown layer kind(s): {', '.join(unknown)}; valid: {', '.join(KINDS)}")
+                raise ExportError("export_unknown_layers", n=len(unknown), unknown=", ".join(unknown),
+                                  valid=", ".join(KINDS))
         if self.exported is not None:
             try:
                 _dt.date.fromisoformat(str(self.exported))
             except ValueError:
-                raise ValueError(f"export date must be YYYY-MM-DD, not {self.exported!r}") from None
+                raise ExportError("export_bad_date", value=repr(self.exported)) from None
 
     @property
     def export_date(self) -> str:

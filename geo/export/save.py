@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 import geopandas as gpd
 
 from geo import bundled
-from geo.export.options import FORMATS, RC_PARAMS, ExportOptions
+from geo.export.options import FORMATS, RC_PARAMS, ExportError, ExportOptions
 from geo.export.sheet import render_map
 from geo.filters import Filters
 from geo.i18n import t
@@ -35,8 +35,9 @@ def check_out(out: Path, allowed: tuple[str, ...]) -> Path:
     """Return ``out`` as a Path after checking its suffix against ``allowed``; create its folder."""
     out = Path(out)
     if out.suffix.lower() not in allowed:
-        raise ValueError(f"unsupported output format {out.suffix or '(none)'!r} for {out.name}: "
-                         f"use {', '.join(allowed)}")
+        if not out.suffix:
+            raise ExportError("export_no_format", name=out.name, valid=", ".join(allowed))
+        raise ExportError("export_bad_format", suffix=repr(out.suffix), name=out.name, valid=", ".join(allowed))
     out.parent.mkdir(parents=True, exist_ok=True)
     return out
 

@@ -14,7 +14,7 @@ import shapely
 from pyproj import Transformer
 
 from geo import bundled
-from geo.export.options import MAP_CRS, NEAR_KM, ExportOptions
+from geo.export.options import MAP_CRS, NEAR_KM, ExportError, ExportOptions
 from geo.export.text import is_blank, nfc
 from geo.filters import Filters, apply_filters
 from geo.schema import DISTRICTS, label
@@ -197,8 +197,7 @@ def find_feature(feature_id: str, scene: Scene, projects: gpd.GeoDataFrame) -> t
         return "district", {"id": feature_id, "name_vi": label("district", feature_id, "vi"),
                             "name_en": label("district", feature_id, "en"), "geometry": district_hull(feature_id,
                                                                                                       scene)}
-    raise ValueError(f"unknown extent {feature_id!r}: use 'province' or the id of a park, zone, cluster, port or "
-                     "border gate, district seat, project, or a district code")
+    raise ExportError("export_unknown_extent", value=repr(feature_id))
 
 
 def district_hull(code: str, scene: Scene) -> shapely.Geometry | None:

@@ -19,7 +19,7 @@ from geo.export.furniture import draw_graticule, draw_inset, draw_north_arrow, d
 from geo.export.geometry import plot_line_collection, plot_polygon_collection
 from geo.export.labels import place_labels
 from geo.export.legend import Row, atlas_table_rows, draw_rows, layout_rows, legend_rows
-from geo.export.options import INK, OUTSIDE_COLOUR, RC_PARAMS, ExportOptions
+from geo.export.options import INK, OUTSIDE_COLOUR, RC_PARAMS, ExportError, ExportOptions
 from geo.export.plotters import PLOTTERS
 from geo.export.scene import (
     Scene,
@@ -31,7 +31,7 @@ from geo.export.scene import (
     sea_polygon,
 )
 from geo.export.symbols import mpl_dash
-from geo.export.text import fmt_int, nfc, text_width_pt, truncate_text, wrap_text
+from geo.export.text import nfc, text_width_pt, truncate_text, wrap_text
 from geo.filters import Filters
 from geo.i18n import t
 
@@ -191,7 +191,7 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
     elif not scene.n_filtered:
         notes.insert(0, t("report_no_projects", lang))
     if n_unlocated:
-        notes.append(t("report_not_located", lang, n=fmt_int(n_unlocated, lang), m=fmt_int(scene.n_filtered, lang)))
+        notes.append(t("report_not_located", lang, n=n_unlocated, m=scene.n_filtered))
     notes.append(t("legend_note_approx", lang))
     note_rows = [Row("gap")] + [Row("note", n) for n in notes]
 
@@ -207,7 +207,7 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
         while True:
             shown_rows = table_rows[:budget]
             if budget < len(table_rows):
-                more = t("report_more", lang, n=fmt_int(len(table_rows) - budget, lang))
+                more = t("report_more", lang, n=len(table_rows) - budget)
                 shown_rows = [*table_rows[:budget], Row("note", more)]
             body = [Row("heading", view.table_heading), *shown_rows, Row("gap"), *head, *rows, *note_rows]
             if layout_rows(body, lw_, lh, k, max_cols) is not None or budget == 0:
@@ -250,7 +250,7 @@ def render_map(projects: gpd.GeoDataFrame, filters: Filters, options: ExportOpti
             kind, rec = find_feature(options.extent, scene, projects)
             geom = rec.get("geometry")
             if geom is None or geom.is_empty:
-                raise ValueError(f"cannot zoom to {options.extent!r}: it has no location in the data")
+                raise ExportError("export_no_location", value=repr(options.extent))
             extent = feature_extent(geom, kind)
             subtitle = f"{display_name(rec, lang)} · {subtitle}"
             zoomed = True

@@ -11,6 +11,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from geo.export.options import FONT
+from geo.i18n import fmt_number
 
 __all__ = ["nfc", "is_blank", "fmt_int", "text_width_pt", "wrap_text", "truncate_text"]
 
@@ -31,8 +32,7 @@ def fmt_int(n: int, lang: str) -> str:
     >>> fmt_int(29981, "vi"), fmt_int(29981, "en")
     ('29.981', '29,981')
     """
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang == "vi" else text
+    return fmt_number(int(n), lang)
 
 
 _TEXT_TO_PATH = TextToPath()

@@ -22,16 +22,20 @@ import geopandas as gpd
 from geo import bundled, stats
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.filters import year_span as filters_year_span
-from geo.htmlmap import render_html
+from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
-from geo.schema import KINDS, codes, label
+from geo.readers import READ_SUFFIXES
+from geo.records import display_name, located
+from geo.schema import ENTITY_KINDS, KINDS, codes, label
+from geo.validate import CRS_CANDIDATES
 from layers.assets import install_static
-from layers.common import layer_name
-from layers.maps import BUILDERS, app_map, area_counts, project_group
+from layers.encoding import layer_name
+from layers.htmlmap import render_html
+from layers.maps import BUILDERS, app_map, area_counts, base_layers, project_group
 
 HERE = Path(__file__).resolve().parent
-UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "csv", "txt", "tsv", "xlsx"]
-CRS_CHOICES = ["", "vn2000-utm48", "vn2000-tm3-quangtri", "EPSG:4326", "EPSG:32648"]
+UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
+CRS_CHOICES = ["", *CRS_CANDIDATES]  # "": guessed by the validator, else the CRSs it tries, in its order
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -46,6 +50,12 @@ def load_layers() -> dict[str, gpd.GeoDataFrame]:
 def load_projects(path: str | None) -> gpd.GeoDataFrame:
     """The project register (QTMAP_PROJECTS or the bundled one), with its search index."""
     return bundled.load_register(path)
+
+
+@st.cache_resource(show_spinner=False)
+def load_base_layers(lang: str) -> dict:
+    """The base map's layers, serialised once per language and process (the map draws copies of them)."""
+    return base_layers(load_layers(), lang)
 
 
 @st.cache_resource(show_spinner=False)
@@ -111,8 +121,7 @@ init_state(tuple(zones["id"]), year_span)
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True)
-    zone_names = dict(zip(zones["id"], zones["name_en" if lang == "en" else "name_vi"].fillna(zones["name_vi"]),
-                          strict=True))
+    zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
                    format_func=lambda c: label("sector", c, lang))
@@ -130,7 +139,7 @@ with st.sidebar:
 filters = current_filters(year_span)
 sync_url(filters, lang)
 shown = apply_filters(projects, filters, zones)
-n_located = int(shown.geometry.notna().sum())
+n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
@@ -139,8 +148,7 @@ tab_map, tab_stats, tab_upload, tab_download = st.tabs(
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
-    up_kind = st.selectbox(t("upload_kind", lang), ["project", "industrial_park", "economic_zone",
-                           "industrial_cluster", "infrastructure", "district_seat"], key="upload_kind",
+    up_kind = st.selectbox(t("upload_kind", lang), ENTITY_KINDS, key="upload_kind",
                            format_func=lambda k: KINDS[k].label(lang))
     up_crs = st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs")
     replace = st.checkbox(t("upload_replace", lang), key="upload_replace", disabled=up_kind != "project")
@@ -160,12 +168,12 @@ with tab_upload:
 if user_layer is not None and up_kind == "project" and replace:
     projects = with_search_index(user_layer)
     shown = apply_filters(projects, filters, zones)
-    n_located = int(shown.geometry.notna().sum())
+    n_located = int(located(shown).sum())
 
 with tab_map:
-    st.caption(t("n_shown", lang, shown=n_located, total=int(projects.geometry.notna().sum()))
+    st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}")
-    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT)
+    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
     groups = [project_group(shown, lang, area_counts(layers))]
     if user_layer is not None and not (up_kind == "project" and replace):
         extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
@@ -204,32 +212,28 @@ with tab_download:
     st.caption(filters.describe(lang, zone_names))
     name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
 
-    def _export(suffix: str, **options: object) -> bytes:
-        """Render the current view to a file in a temp dir and return its bytes (runs on click)."""
-        from geo.dataexport import write_data
-        from geo.export import ExportOptions, export_map
+    # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
+    REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
+    def _export(fmt: OutputFormat) -> bytes:
+        """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
+        if fmt.family == "html":
+            return render_html(projects, filters, lang).encode("utf-8")
+        write = fmt.load_writer()
         with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"export{suffix}"
-            if suffix in (".png", ".pdf", ".svg"):
-                export_map(out, projects, filters, ExportOptions(lang=lang, **options))
+            out = Path(tmp) / f"export{fmt.suffix}"
+            if fmt.family == "report":
+                from geo.export import ExportOptions
+
+                write(out, projects, filters, ExportOptions(lang=lang, **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
-                write_data(out, projects, filters)
+                write(out, projects, filters)
             return out.read_bytes()
 
-    cols = st.columns(3)
-    cols[0].download_button(t("download_png", lang), lambda: _export(".png"), f"{name}.png", "image/png",
-                            on_click="ignore", key="dl_png")
-    cols[0].download_button(t("download_pdf", lang), lambda: _export(".pdf", paper="A3"), f"{name}.pdf",
-                            "application/pdf", on_click="ignore", key="dl_pdf")
-    cols[1].download_button(t("download_html", lang), lambda: render_html(projects, filters, lang).encode("utf-8"),
-                            f"{name}.html", "text/html", on_click="ignore", key="dl_html")
-    cols[2].download_button("GeoJSON", lambda: _export(".geojson"), f"{name}.geojson", "application/geo+json",
-                            on_click="ignore", key="dl_geojson")
-    cols[2].download_button("CSV", lambda: _export(".csv"), f"{name}.csv", "text/csv", on_click="ignore",
-                            key="dl_csv")
-    cols[2].download_button("Excel (XLSX)", lambda: _export(".xlsx"), f"{name}.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
-                            key="dl_xlsx")
-    cols[2].download_button("GeoPackage", lambda: _export(".gpkg"), f"{name}.gpkg", "application/geopackage+sqlite3",
-                            on_click="ignore", key="dl_gpkg")
+    cols = st.columns(len(FAMILIES))
+    for column, family in zip(cols, FAMILIES, strict=True):
+        for suffix in suffixes(family):
+            fmt = FORMATS[suffix]
+            column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
+                                   lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
+                                   key=f"dl_{suffix[1:]}")

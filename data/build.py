@@ -1,7 +1,7 @@
 """Build the bundled GeoJSON layers in data/ from the curated tables in data/src/.
 
-Run ``python data/build.py`` from the repository root after editing data/src/*.csv
-(``python data/build.py OUTDIR`` writes the same files under OUTDIR instead of data/).
+Run ``python -m data.build`` from the repository root after editing data/src/*.csv
+(``python -m data.build OUTDIR`` writes the same files under OUTDIR instead of data/).
 It reads the openly licensed base layers and the fact sheets in ../shared/, and
 writes deterministic output, so ``git diff`` shows exactly what a change did
 (tests/test_data.py checks that the committed files are up to date).
@@ -28,12 +28,13 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import Point, box
 
+from geo.readers import coerce_to_schema
+from geo.schema import ENTITY_KINDS, FILES
+
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
-sys.path.insert(0, str(REPO))
 
-from geo.bundled import FILES  # noqa: E402
-from geo.readers import coerce_to_schema  # noqa: E402
+__all__ = ["main"]
 
 SHARED = REPO.parent / "shared"
 METRIC = "EPSG:3405"  # VN-2000 / UTM zone 48N
@@ -156,8 +157,7 @@ def main(out: Path = ROOT) -> None:
     province = _province_metric()
     for kind, gdf in _base_layers().items():
         _write_geojson(gdf, out / FILES[kind])
-    for kind in ("project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure",
-                 "district_seat"):
+    for kind in ENTITY_KINDS:
         _write_geojson(_entity_layer(kind, province), out / FILES[kind])
     with open(out / "sources.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, ["key", "url", "description"], lineterminator="\n")

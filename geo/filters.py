@@ -27,7 +27,13 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.records import located
 from geo.schema import codes, fold, label
+
+__all__ = [
+    "SEARCH_COLUMN", "SEARCH_FIELDS", "Filters", "apply_filters", "fold_series", "search_index", "with_search_index",
+    "year_span",
+]
 
 SEARCH_FIELDS: tuple[str, ...] = ("name_vi", "name_en", "investor", "subsector")
 SEARCH_COLUMN = "_search"
@@ -165,9 +171,9 @@ def _in_zones(projects: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_ids: tup
         mask = np.array(projects["zone_id"].isin(zone_ids).to_numpy(), dtype=bool)
     else:
         mask = np.zeros(len(projects), dtype=bool)
-    chosen = zones[zones["id"].isin(zone_ids) & zones.geometry.notna()]
+    chosen = zones[zones["id"].isin(zone_ids) & located(zones)]
     chosen = chosen[chosen.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if len(chosen) and projects.geometry.notna().any():
+    if len(chosen) and located(projects).any():
         hits = projects.sindex.query(chosen.geometry, predicate="intersects")[1]
         mask[np.unique(hits)] = True
     return mask

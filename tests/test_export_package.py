@@ -129,3 +129,10 @@ def test_unknown_layers_message_is_plural_correct() -> None:
         ExportOptions(layers=("roads",))
     with pytest.raises(ExportError, match=r"^unknown layer kinds: roads, rail; valid: "):
         ExportOptions(layers=("roads", "rail"))
+
+
+def test_atlas_kinds_agree_with_the_cli_and_the_registry() -> None:
+    from geo.cli import ATLAS_CHOICES
+    from geo.schema import kinds
+
+    assert geo.export.ATLAS_KINDS == ATLAS_CHOICES == (*kinds(atlas=True), "district")

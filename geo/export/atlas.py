@@ -12,22 +12,22 @@ from matplotlib.figure import Figure
 import geopandas as gpd
 import shapely
 
-from geo import bundled
+from geo import bundled, records, schema
 from geo.export.legend import Row, draw_rows
 from geo.export.options import INK, NEAR_KM, RC_PARAMS, ExportError, ExportOptions
 from geo.export.save import check_out
 from geo.export.scene import (
     Scene,
     build_scene,
-    display_name,
     district_hull,
     feature_extent,
+    label_text,
     located_mask,
     projected,
     projects_near,
 )
 from geo.export.sheet import View, draw_sheet, mm_rect, sheet_layout
-from geo.export.text import fmt_int, is_blank, nfc, truncate_text
+from geo.export.text import fmt_int, nfc, truncate_text
 from geo.filters import Filters
 from geo.i18n import t
 from geo.schema import DISTRICTS, KINDS, label
@@ -35,7 +35,8 @@ from geo.schema import DISTRICTS, KINDS, label
 __all__ = ["ATLAS_KINDS", "atlas_features", "export_atlas", "draw_unlocated_page"]
 
 
-ATLAS_KINDS: tuple[str, ...] = ("industrial_park", "economic_zone", "industrial_cluster", "district")
+# One page per feature of an atlas kind of the registry, or per 2011 district (a vocabulary, not a kind).
+ATLAS_KINDS: tuple[str, ...] = (*schema.ATLAS_KINDS, "district")
 
 def atlas_features(atlas_kind: str, scene: Scene) -> list[tuple[str, dict, shapely.Geometry | None]]:
     """Return the features of an atlas in data order: (id, record, geometry in the map CRS or None).
@@ -84,7 +85,7 @@ def export_atlas(out: Path, atlas_kind: str, projects: gpd.GeoDataFrame, filters
         title = f"{base_title} – {kind_label}"
         with PdfPages(out, metadata={"Title": title, "Creator": "qtmap", "Subject": bundled.ATTRIBUTION}) as pdf:
             for number, (fid, rec, geom) in enumerate(located, start=1):
-                name = display_name(rec, lang) if atlas_kind != "district" else label("district", fid, lang)
+                name = label_text(rec, lang) if atlas_kind != "district" else label("district", fid, lang)
                 table = projects_near(scene, fid, geom, atlas_kind)
                 is_point = geom.geom_type == "Point"
                 note = t("report_district_rule", lang) if atlas_kind == "district" else \
@@ -132,13 +133,13 @@ def draw_unlocated_page(fig: Figure, scene: Scene, atlas_kind: str,
     ax.set_axis_off()
     rows = [Row("note", t("report_unlocated_note", lang))]
     for fid, rec, _geom in missing:
-        name = display_name(rec, lang) if atlas_kind != "district" else label("district", fid, lang)
-        district = "" if is_blank(rec.get("district")) else label("district", rec.get("district"), lang)
+        name = label_text(rec, lang) if atlas_kind != "district" else label("district", fid, lang)
+        district = "" if records.blank(rec.get("district")) else label("district", rec.get("district"), lang)
         rows.append(Row("heading", f"{name} ({fid}{', ' + district if district else ''})"))
         table = projects_near(scene, fid, None, atlas_kind)
         if not len(table):
             rows.append(Row("note", t("report_no_projects", lang)))
         for prec in table.to_dict("records"):
-            rows.append(Row("note", f"{nfc(prec.get('id', ''))}  {display_name(prec, lang)} – "
+            rows.append(Row("note", f"{nfc(prec.get('id', ''))}  {label_text(prec, lang)} – "
                                      f"{label('status', prec.get('status'), lang)}"))
     draw_rows(ax, rows, body[2], body[3], k * 1.3, 3)

@@ -12,11 +12,11 @@ import geopandas as gpd
 from geo import style
 from geo.export.frame import Shown
 from geo.export.options import INK, NEAR_KM, PX_TO_PT
-from geo.export.scene import Scene, display_name, located_mask
+from geo.export.scene import Scene, label_text, located_mask
 from geo.export.symbols import mpl_dash, project_symbol, rgba, sym_circle, sym_line, sym_marker, sym_patch, sym_seat
 from geo.export.text import fmt_int, nfc, wrap_text
 from geo.i18n import t
-from geo.schema import KINDS, label
+from geo.schema import KINDS, ZONE_KINDS, label
 
 __all__ = ["Row", "legend_rows", "layout_rows", "row_font", "draw_rows", "atlas_table_rows"]
 
@@ -60,7 +60,7 @@ def legend_rows(shown: Shown, scene: Scene, k: float) -> list[Row]:
                                         rgba("#444444", style.LOW_CONFIDENCE_OPACITY), lw,
                                         mpl_dash(style.APPROXIMATE_DASH))))
     area_rows = []
-    for kind in ("industrial_park", "economic_zone", "industrial_cluster"):
+    for kind in ZONE_KINDS:
         tally = shown.areas.get(kind)
         if not tally:
             continue
@@ -182,7 +182,7 @@ def atlas_table_rows(table: gpd.GeoDataFrame | None, lang: str) -> list[Row]:
         kw = project_symbol(rec.get("sector"), rec.get("status"), rec.get("location_confidence") == "low")
         status = label("status", rec.get("status"), lang)
         extra = "" if loc else f" ({t('report_not_drawn', lang)})"
-        text = f"{nfc(rec.get('id', ''))}  {display_name(rec, lang)} – {status}{extra}"
+        text = f"{nfc(rec.get('id', ''))}  {label_text(rec, lang)} – {status}{extra}"
 
         def draw(ax: Axes, x: float, y: float, s: float, kw: dict = kw, loc: bool = bool(loc)) -> None:
             if loc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from geo.formats import suffixes
 from geo.i18n import t
 from geo.schema import KINDS
 
@@ -16,7 +17,7 @@ __all__ = [
 
 MAP_CRS = "EPSG:3405"  # VN-2000 / UTM zone 48N: metres, so the scale bar is true
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
-FORMATS: tuple[str, ...] = (".png", ".pdf", ".svg")
+FORMATS: tuple[str, ...] = suffixes("report")  # .png, .pdf, .svg (geo.formats: the one table of formats)
 
 NEAR_KM = 3.0  # projects within this distance of a point feature belong to its atlas page
 OUTSIDE_COLOUR = "#f1f0ec"  # land outside the bundled layers (Laos, beyond the clip box)

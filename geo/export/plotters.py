@@ -16,7 +16,7 @@ from geo.export.frame import LabelRequest, MapFrame
 from geo.export.geometry import plot_line_collection, plot_point_collection, plot_polygon_collection
 from geo.export.labels import inner_anchors, mm_per_unit
 from geo.export.options import INK, PX_TO_PT
-from geo.export.scene import column, display_name, laos_polygon, located_mask
+from geo.export.scene import column, label_text, laos_polygon, located_mask
 from geo.export.symbols import mpl_dash, project_symbol, rgba
 from geo.export.text import nfc
 from geo.i18n import t
@@ -119,7 +119,7 @@ def plot_area_kind(ctx: MapFrame, gdf: gpd.GeoDataFrame, kind: str, zorder: floa
         if geom.is_empty:
             continue
         anchor = geom.representative_point() if poly else geom
-        text = nfc(display_name(row, ctx.lang))
+        text = nfc(label_text(row, ctx.lang))
         x0, y0, x1, y1 = geom.bounds
         radius_pt = (max(x1 - x0, y1 - y0) / 2 * size_mm / 25.4 * 72) if poly else 4.5 * ctx.k
         inside = poly and radius_pt > 70
@@ -168,7 +168,7 @@ def plot_infrastructure(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
             ctx.shown.facilities[code] += n
     for row, xi, yi in zip(gdf.to_dict("records"), x, y, strict=True):
         ctx.obstacles.append((xi, yi))
-        ctx.labels.append(LabelRequest(xi, yi, display_name(row, ctx.lang), 5.5 * ctx.k, s.colour, style="italic",
+        ctx.labels.append(LabelRequest(xi, yi, label_text(row, ctx.lang), 5.5 * ctx.k, s.colour, style="italic",
                                        offset_pt=5.5 * ctx.k, required=False))
 
 
@@ -187,7 +187,7 @@ def plot_district_seat(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
     ctx.shown.seats += len(gdf)
     for row, xi, yi in zip(gdf.to_dict("records"), x, y, strict=True):
         ctx.obstacles.append((xi, yi))
-        ctx.labels.append(LabelRequest(xi, yi, display_name(row, ctx.lang), 7.5 * ctx.k, INK, offset_pt=4.5 * ctx.k))
+        ctx.labels.append(LabelRequest(xi, yi, label_text(row, ctx.lang), 7.5 * ctx.k, INK, offset_pt=4.5 * ctx.k))
 
 
 def plot_project(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:

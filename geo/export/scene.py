@@ -13,15 +13,15 @@ import geopandas as gpd
 import shapely
 from pyproj import Transformer
 
-from geo import bundled
+from geo import bundled, records
 from geo.export.options import MAP_CRS, NEAR_KM, ExportError, ExportOptions
-from geo.export.text import is_blank, nfc
+from geo.export.text import nfc
 from geo.filters import Filters, apply_filters
-from geo.schema import DISTRICTS, label
+from geo.schema import DISTRICTS, ENTITY_KINDS, label
 
 __all__ = [
     "projected", "to_lonlat", "from_lonlat", "located_mask", "sea_polygon", "land_union", "laos_polygon",
-    "Scene", "column", "display_name", "build_scene", "pad_extent", "province_extent", "FEATURE_KINDS",
+    "Scene", "column", "label_text", "build_scene", "pad_extent", "province_extent", "FEATURE_KINDS",
     "find_feature", "district_hull", "feature_extent", "projects_near",
 ]
 
@@ -45,9 +45,8 @@ def from_lonlat() -> Transformer:
 
 
 def located_mask(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Mask of rows that have a non-empty geometry."""
-    geom = gdf.geometry
-    return (geom.notna() & ~geom.is_empty).to_numpy(dtype=bool) if len(gdf) else np.zeros(0, bool)
+    """:func:`geo.records.located` as a numpy mask (rows with a geometry neither missing nor empty)."""
+    return records.located(gdf).to_numpy(dtype=bool)
 
 
 @cache
@@ -124,14 +123,9 @@ def column(gdf: pd.DataFrame, name: str) -> pd.Series:
     return col.where(col.notna(), None)
 
 
-def display_name(row: pd.Series | dict, lang: str) -> str:
-    """Return the feature's name in ``lang`` (falling back to the Vietnamese name, then the id)."""
-    get = row.get
-    for key in (("name_en", "name_vi") if lang == "en" else ("name_vi", "name_en")):
-        value = get(key)
-        if not is_blank(value):
-            return nfc(value)
-    return nfc(get("id", ""))
+def label_text(row: pd.Series | dict, lang: str) -> str:
+    """A feature's name as printed: :func:`geo.records.display_name` in ``lang``, NFC, else its id."""
+    return nfc(records.display_name(row, lang) or row.get("id", ""))
 
 
 def build_scene(projects: gpd.GeoDataFrame, filters: Filters, options: ExportOptions) -> Scene:
@@ -154,7 +148,7 @@ def build_scene(projects: gpd.GeoDataFrame, filters: Filters, options: ExportOpt
         x = y = np.zeros(0)
         geom = gpd.GeoSeries([None] * len(filtered), index=filtered.index, crs=MAP_CRS)
     out = gpd.GeoDataFrame(filtered.drop(columns=filtered.geometry.name), geometry=geom, crs=MAP_CRS)
-    zone_names = {r["id"]: display_name(r, options.lang) for r in zones.to_dict("records")}
+    zone_names = {r["id"]: label_text(r, options.lang) for r in zones.to_dict("records")}
     return Scene(options.lang, options, filters, out, located, np.asarray(x, float), np.asarray(y, float),
                  zone_names)
 
@@ -173,8 +167,8 @@ def province_extent() -> tuple[float, float, float, float]:
     return pad_extent(projected("province").total_bounds, 0.05, 0)
 
 
-FEATURE_KINDS: tuple[str, ...] = ("industrial_park", "economic_zone", "industrial_cluster", "infrastructure",
-                                  "district_seat")
+# Kinds whose features a sheet can zoom to by id (the fact sheet's entities; projects are looked up separately).
+FEATURE_KINDS: tuple[str, ...] = tuple(k for k in ENTITY_KINDS if k != "project")
 
 
 def find_feature(feature_id: str, scene: Scene, projects: gpd.GeoDataFrame) -> tuple[str, dict]:

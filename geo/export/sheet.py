@@ -24,9 +24,9 @@ from geo.export.plotters import PLOTTERS
 from geo.export.scene import (
     Scene,
     build_scene,
-    display_name,
     feature_extent,
     find_feature,
+    label_text,
     province_extent,
     sea_polygon,
 )
@@ -252,7 +252,7 @@ def render_map(projects: gpd.GeoDataFrame, filters: Filters, options: ExportOpti
             if geom is None or geom.is_empty:
                 raise ExportError("export_no_location", value=repr(options.extent))
             extent = feature_extent(geom, kind)
-            subtitle = f"{display_name(rec, lang)} · {subtitle}"
+            subtitle = f"{label_text(rec, lang)} · {subtitle}"
             zoomed = True
         fig = Figure(figsize=options.figsize(raster=raster), dpi=options.dpi)
         FigureCanvasAgg(fig)

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from functools import lru_cache
 
-import pandas as pd
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from geo.export.options import FONT
 from geo.i18n import fmt_number
 
-__all__ = ["nfc", "is_blank", "fmt_int", "text_width_pt", "wrap_text", "truncate_text"]
+__all__ = ["nfc", "fmt_int", "text_width_pt", "wrap_text", "truncate_text"]
 
 
 def nfc(text: object) -> str:
     """Return ``text`` as an NFC string (decomposed Vietnamese would render badly)."""
     return unicodedata.normalize("NFC", "" if text is None else str(text))
-
-
-def is_blank(value: object) -> bool:
-    """Return True for None, NaN, pandas NA and the empty string."""
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or str(value) == ""
 
 
 def fmt_int(n: int, lang: str) -> str:

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -97,14 +98,20 @@ def test_export_pdf_and_svg(tmp_path: Path) -> None:
     for suffix in (".pdf", ".svg"):
         out = tmp_path / f"map{suffix}"
         assert main(["export", "--out", str(out), "--district", "hai_lang", "--dpi", "72"]) == 0
-        assert out.stat().st_size > 10_000
-    assert "Hải Lăng" in " ".join(PdfReader(tmp_path / "map.pdf").pages[0].extract_text().split())
+    page = PdfReader(tmp_path / "map.pdf").pages[0]
+    assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == (841.89, 595.28)
+    pdf_text = " ".join(page.extract_text().split())
+    assert "Hải Lăng" in pdf_text and "Bản đồ công nghiệp tỉnh Quảng Trị" in pdf_text
+    root = ET.parse(tmp_path / "map.svg").getroot()
+    assert (root.get("width"), root.get("height")) == ("841.889764pt", "595.275591pt")  # A4 landscape in points
+    svg_text = " ".join(" ".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Hải Lăng" in svg_text and "Bản đồ công nghiệp tỉnh Quảng Trị" in svg_text
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--extent", "no_such_feature"], "unknown extent"),
-    (["--layers", "roads"], "unknown layer"),
-    (["--atlas", "industrial_park"], "unsupported output format"),  # an atlas needs .pdf; --out is .png
+    (["--extent", "no_such_feature"], "error: unknown extent 'no_such_feature': use 'province' or the id of"),
+    (["--layers", "roads"], "error: unknown layer kind: roads; valid: project, industrial_park,"),
+    (["--atlas", "industrial_park"], "error: unsupported output format '.png' for map.png: use .pdf"),  # needs .pdf
 ])
 def test_export_user_errors_exit_2_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                    args: list[str], message: str) -> None:

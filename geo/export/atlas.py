@@ -15,7 +15,7 @@ import shapely
 from geo import bundled, records, schema
 from geo.export.legend import Row, draw_rows
 from geo.export.options import INK, NEAR_KM, RC_PARAMS, ExportError, ExportOptions
-from geo.export.save import check_out
+from geo.export.save import check_out, replacing
 from geo.export.scene import (
     Scene,
     build_scene,
@@ -83,7 +83,8 @@ def export_atlas(out: Path, atlas_kind: str, projects: gpd.GeoDataFrame, filters
         description = filters.describe(lang, scene.zone_names)
         kind_label = KINDS[atlas_kind].label(lang) if atlas_kind in KINDS else t("filter_district", lang)
         title = f"{base_title} – {kind_label}"
-        with PdfPages(out, metadata={"Title": title, "Creator": "qtmap", "Subject": bundled.ATTRIBUTION}) as pdf:
+        with replacing(out) as tmp, PdfPages(tmp, metadata={"Title": title, "Creator": "qtmap",
+                                                             "Subject": bundled.ATTRIBUTION}) as pdf:
             for number, (fid, rec, geom) in enumerate(located, start=1):
                 name = label_text(rec, lang) if atlas_kind != "district" else label("district", fid, lang)
                 table = projects_near(scene, fid, geom, atlas_kind)

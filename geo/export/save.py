@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -15,7 +19,7 @@ from geo.export.sheet import render_map
 from geo.filters import Filters
 from geo.i18n import t
 
-__all__ = ["save_figure", "check_out", "export_map"]
+__all__ = ["save_figure", "check_out", "replacing", "export_map"]
 
 
 def save_figure(fig: Figure, out: Path, options: ExportOptions, title: str) -> None:
@@ -42,6 +46,20 @@ def check_out(out: Path, allowed: tuple[str, ...]) -> Path:
     return out
 
 
+@contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """Yield a temporary file beside ``out`` that replaces ``out`` only if the block succeeds (all-or-nothing).
+
+    A sheet or atlas that fails half-way leaves no partial file and an older ``out`` untouched.
+    """
+    tmp = out.with_name(f".{out.stem}-{uuid.uuid4().hex[:12]}{out.suffix}")  # created by the writer: usual mode
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def export_map(out: Path, projects: gpd.GeoDataFrame, filters: Filters, options: ExportOptions) -> None:
     """Write a report map of the filtered ``projects`` to ``out`` (.png, .pdf or .svg, by suffix).
 
@@ -50,5 +68,5 @@ def export_map(out: Path, projects: gpd.GeoDataFrame, filters: Filters, options:
     """
     out = check_out(out, FORMATS)
     fig = render_map(projects, filters, options, raster=out.suffix.lower() == ".png")
-    with matplotlib.rc_context(RC_PARAMS):
-        save_figure(fig, out, options, options.title or t("report_title", options.lang))
+    with matplotlib.rc_context(RC_PARAMS), replacing(out) as tmp:
+        save_figure(fig, tmp, options, options.title or t("report_title", options.lang))

@@ -30,6 +30,10 @@ TOLERANCE = 0.15
 # name -> (filters, options); the export date is fixed so the footer does not change every day.
 SHEETS = {
     "report_a4_landscape_vi_50dpi": (Filters(), ExportOptions(dpi=50, lang="vi", exported="2026-12-02")),
+    # zoomed: cluster and project labels, the park's footprint, a portrait layout, English
+    "report_a4_portrait_en_quan_ngang_40dpi": (Filters(), ExportOptions(orientation="portrait", dpi=40, lang="en",
+                                                                        extent="ip_quan_ngang",
+                                                                        exported="2026-12-02")),
 }
 
 

@@ -136,3 +136,15 @@ def test_atlas_kinds_agree_with_the_cli_and_the_registry() -> None:
     from geo.schema import kinds
 
     assert geo.export.ATLAS_KINDS == ATLAS_CHOICES == (*kinds(atlas=True), "district")
+
+
+def test_pyproject_declares_every_first_party_package() -> None:
+    """setuptools installs only the packages listed: a subpackage missing from the list is missing from a wheel."""
+    import tomllib
+
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+                   ["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts) for top in ("geo", "layers")
+             for init in (ROOT / top).rglob("__init__.py")}
+    assert "geo.export" in found
+    assert found <= declared, f"not in pyproject.toml [tool.setuptools] packages: {sorted(found - declared)}"

@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.template import Template
 
@@ -36,7 +37,12 @@ class QtmapLayer(Layer):
     re-parses megabytes of JSON (data never holds Jinja syntax: see script_json).
     """
 
-    _template = Template("")  # no Jinja: the script is added as text by render()
+    # streamlit-folium reads this macro for layers in ``feature_group_to_add``; render() adds the same text itself.
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = qtmap.{{ this.function }}({{ this.args }});
+        {% endmacro %}
+    """)
 
     def __init__(self, function: str, args: Sequence[object], name: str, overlay: bool = True,
                  control: bool = True, show: bool = True) -> None:
@@ -46,14 +52,19 @@ class QtmapLayer(Layer):
         self.args = ", ".join(script_json(a) for a in args)
 
     def render(self, **kwargs: object) -> None:
-        """Add ``var <name> = qtmap.<function>(<args>);`` to the page as text, then render like any folium Layer.
+        """Add the script to the page (as text) and the add-to-parent call, like ``folium.map.Layer``.
 
-        folium's ``Layer.render`` adds the add-to-parent call (when shown) and renders the
-        children; the empty template adds no script of its own.
+        folium's own render would wrap the script in a new Jinja ``Element`` (re-parsing
+        megabytes of JSON), so this one mirrors ``Layer.render`` + ``MacroElement.render``.
         """
-        script = f"var {self.get_name()} = qtmap.{self.function}({self.args});"
+        if self.show:
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        script = self._template.module.__dict__["script"](self, kwargs)
         self.get_root().script.add_child(_RawScript(script), name=self.get_name())
-        super().render(**kwargs)
+        for child in self._children.values():
+            child.render(**kwargs)
 
     def fresh_copy(self) -> QtmapLayer:
         """A new, unattached layer drawing the same data (the serialised data is shared, not rebuilt)."""

@@ -217,3 +217,12 @@ def test_popup_does_not_repeat_coordinate_columns():
     columns = [c for _, c in popup_fields("project", df, "en")]
     assert columns[:1] == ["investor"] and "note_extra" in columns and "id" in columns
     assert not {"Kinh độ", "vi_do", "X"} & set(columns)
+
+
+def test_streamlit_folium_sends_the_project_layer_script():
+    """streamlit-folium builds feature groups from each element's script macro: the layer must be in it, once."""
+    from streamlit_folium import _get_feature_group_string
+
+    m = maps.app_map({"province": load_all()["province"]}, "en")
+    sent = _get_feature_group_string(maps.project_group(evil_projects(), "en"), m)
+    assert sent.count("qtmap.points(") == 1 and sent.count("qtmap.legend(") == 1

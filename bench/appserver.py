@@ -87,7 +87,7 @@ class StreamlitServer:
         self.stop()
 
 
-def map_frame(page, timeout: float = 30_000):
+def map_frame(page, timeout: float = 60_000):
     """Wait until the app's map iframe holds a Leaflet map and qtmap.js; return that frame."""
     page.wait_for_selector(MAP_IFRAME, timeout=timeout)
     frame = page.locator(MAP_IFRAME).element_handle(timeout=timeout).content_frame()
@@ -95,6 +95,6 @@ def map_frame(page, timeout: float = 30_000):
     return frame
 
 
-def wait_map_idle(frame, points: int, timeout: float = 30_000, polling: str | float = "raf") -> None:
+def wait_map_idle(frame, points: int, timeout: float = 60_000, polling: str | float = "raf") -> None:
     """Wait until the map in ``frame`` shows exactly ``points`` project points, drawn (``qtmap.busy`` false)."""
     frame.wait_for_function(_SHOWS, arg=points, timeout=timeout, polling=polling)

@@ -56,16 +56,29 @@ def test_data_by_subprocess(tmp_path: Path) -> None:
     assert list(pyogrio.read_dataframe(out)["id"]) == list(expected["id"])
 
 
-@pytest.mark.parametrize("args", [
-    ["--paper", "A3", "--orientation", "portrait", "--dpi", "20"],
-    ["--extent", "ip_quan_ngang", "--layers", "province,road,industrial_park,project", "--dpi", "20"],
-    ["--title", "Bản đồ thử", "--status", "operating", "--dpi", "20"],
+@pytest.fixture(scope="module")
+def default_export(tmp_path_factory) -> Image.Image:
+    """The export with no option but --dpi 20 (A4 landscape), to compare the options' pictures with."""
+    out = tmp_path_factory.mktemp("default") / "map.png"
+    assert main(["export", "--out", str(out), "--dpi", "20"]) == 0
+    return Image.open(out).convert("RGB")
+
+
+@pytest.mark.parametrize(("args", "size"), [
+    (["--paper", "A3", "--orientation", "portrait", "--dpi", "20"], (234, 331)),  # 297 × 420 mm at 20 dpi
+    (["--extent", "ip_quan_ngang", "--layers", "province,road,industrial_park,project", "--dpi", "20"], (234, 165)),
+    (["--title", "Bản đồ thử", "--status", "operating", "--dpi", "20"], (234, 165)),  # A4 landscape, 297 × 210 mm
 ])
-def test_export_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+def test_export_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], default_export: Image.Image,
+                        args: list[str], size: tuple[int, int]) -> None:
     out = tmp_path / "map.png"
     assert main(["export", "--out", str(out), *args]) == 0
-    assert out.stat().st_size > 10_000
-    assert "wrote" in capsys.readouterr().out
+    image = Image.open(out).convert("RGB")
+    assert image.size == size  # the paper and orientation asked for, at the dpi asked for
+    if image.size == default_export.size:  # each option changes the picture, not just the file
+        assert image.tobytes() != default_export.tobytes()
+    assert len(image.getcolors(maxcolors=1 << 16) or range(1 << 16)) > 50  # a map, not a blank sheet
+    assert f"wrote {out}" in capsys.readouterr().out
 
 
 def test_export_pdf_and_svg(tmp_path: Path) -> None:

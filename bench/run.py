@@ -33,10 +33,13 @@ import os
 import time
 from pathlib import Path
 
-from bench import browser_timing, cli_timing
-from bench.common import BENCH, OUT, machine_info, worker
-from bench.report import markdown
-from bench.synth import ensure_register
+if __name__ == "__main__" and not __package__:  # `python bench/run.py`: bench/ is not importable that way
+    raise SystemExit("run the benchmark as a module from the checkout: python -m bench.run (--help lists options)")
+
+from bench import browser_timing, cli_timing  # noqa: E402
+from bench.common import BENCH, OUT, machine_info, worker  # noqa: E402
+from bench.report import markdown  # noqa: E402
+from bench.synth import ensure_register  # noqa: E402
 
 __all__ = ["RESULTS", "STEPS", "main", "parse_args", "run", "run_size"]
 

@@ -105,10 +105,12 @@
   B.rebuild = function () {
     return new Promise(function (res) {
       var M = B.findMap();
+      // The call layers/projects.py emits passes the data as an object literal: "qtmap.points({" (the
+      // inlined qtmap.js only mentions "qtmap.points(data, opts)" in its comments).
       var s = Array.from(document.scripts).map(function (x) { return x.text; })
-        .find(function (x) { return x.includes("qtmap.points("); });
+        .find(function (x) { return x.includes("qtmap.points({"); });
       if (!s) { res(null); return; }
-      var a = s.indexOf("qtmap.points("), b = s.indexOf(");\n", a);
+      var a = s.indexOf("qtmap.points({"), b = s.indexOf(");\n", a);
       var call = s.slice(a, b + 1), t = performance.now();
       var g = (0, eval)(call);
       g.addTo(M);

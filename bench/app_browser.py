@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from bench.appserver import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, map_frame, wait_map_idle
-from geo.bundled import load_register
 from geo.i18n import t
+from geo.register import load_register
 from geo.schema import label
 
 __all__ = ["main", "measure"]

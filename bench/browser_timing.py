@@ -184,8 +184,8 @@ def work_app_browser(timeout_s: float) -> dict[str, object]:
 
     from playwright.sync_api import sync_playwright
 
-    from geo.bundled import load_register
     from geo.i18n import t
+    from geo.register import load_register
     from geo.schema import label
 
     projects = load_register(os.environ.get("QTMAP_PROJECTS") or None)

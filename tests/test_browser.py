@@ -17,8 +17,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, wait_map_idle
-from geo.bundled import load_register
 from geo.i18n import t
+from geo.register import load_register
 from geo.schema import label
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,541 @@
+"""The register store: one :class:`Store` over a GeoPackage file or a PostGIS database.
+
+Every write is one database transaction that records a change set (id, UTC time,
+author, reason, source file and SHA-256 for imports) and, per record and field,
+the old and new value; the feature table then holds the current state, and
+``status_timeline`` the current timelines. History is append-only: nothing is
+deleted, retiring is a change of the ``retired`` field with a reason. Each record
+has a version (the number of change sets that touched it); a write that names an
+``expected_version`` is refused when the record has moved on (optimistic check),
+and every update checks the versions it read, so two concurrent writers never
+overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+import geopandas as gpd
+import shapely
+
+from geo.store import gpkg
+from geo.store.records import (
+    FIELD_TYPES,
+    FIELDS,
+    GEOMETRY,
+    RETIRED,
+    TIMELINE,
+    TRACKED,
+    Diff,
+    canon,
+    classify,
+    dumps,
+    loads,
+    next_timeline,
+    replay,
+    seed_timeline,
+    timeline_rows,
+)
+from geo.store.tables import Tables, migrate, schema_version
+
+__all__ = ["Store", "StoreError", "StoreBusy", "StoreConflict", "ChangeSet", "utc_now", "parse_time",
+           "typed_frame"]
+
+
+class StoreError(RuntimeError):
+    """A store operation that cannot be done as asked; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store for longer than the bounded wait."""
+
+
+class StoreConflict(StoreError):
+    """A record changed since it was read (its version moved on)."""
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """One row of the change-set log."""
+
+    id: int
+    time: str
+    author: str
+    reason: str
+    action: str
+    source_name: str | None
+    source_sha256: str | None
+    reverts: int | None
+    n_new: int
+    n_changed: int
+    n_retired: int
+
+
+def utc_now() -> str:
+    """Return the current UTC time as stored (ISO 8601, microseconds, ``Z``)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> str:
+    """Return an ``--as-of`` value in the stored form; a bare date means the end of that day (UTC).
+
+    >>> parse_time("2026-12-01")
+    '2026-12-01T23:59:59.999999Z'
+    >>> parse_time("2026-12-01T08:30+07:00")
+    '2026-12-01T01:30:00.000000Z'
+    """
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            moment = dt.datetime.combine(day, dt.time.max, dt.UTC)
+        else:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    except ValueError:
+        raise StoreError(f"cannot read the time {text!r}: give an ISO date or date-time in UTC, "
+                         "e.g. 2026-12-01 or 2026-12-01T08:30:00") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _pause(point: str) -> None:
+    """Test hook: with QTMAP_STORE_PAUSE=point, stop here (inside the transaction) so a test can kill us."""
+    if os.environ.get("QTMAP_STORE_PAUSE") == point:
+        print(f"qtmap-store: paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("QTMAP_STORE_PAUSE_SECONDS", "120")))
+
+
+def typed_frame(columns: dict[str, list[object]], geometry: list[object]) -> gpd.GeoDataFrame:
+    """Build the register GeoDataFrame with the dtypes of the bundled one (Int64, float, bool, object)."""
+    data: dict[str, object] = {}
+    for name in FIELDS:
+        values = columns[name]
+        kind = FIELD_TYPES[name]
+        if kind == "int":
+            data[name] = pd.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v)
+                                   for v in values], dtype="Int64")
+        elif kind == "float":
+            data[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
+        elif kind == "bool":
+            missing = any(v is None or (isinstance(v, float) and np.isnan(v)) for v in values)
+            data[name] = pd.Series(values, dtype=object) if missing else np.array(values, dtype=bool)
+        else:
+            data[name] = pd.Series([None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+                                    for v in values], dtype=object)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+class Store:
+    """The project register in a database (use :func:`geo.store.open_store`)."""
+
+    def __init__(self, engine: sa.Engine, backend: str, location: str) -> None:
+        self.engine, self.backend, self.location = engine, backend, location
+        self.tables = Tables(backend)
+
+    def __repr__(self) -> str:
+        return f"Store({self.backend}: {self.location})"
+
+    # --- transactions ---------------------------------------------------------------------------------------------
+    def _write(self):
+        """A connection whose transaction takes the write lock (SQLite BEGIN IMMEDIATE; PostgreSQL lock_timeout)."""
+        return _WriteTx(self)
+
+    def _encode(self, value: str | None) -> object:
+        if value is None:
+            return None
+        geom = shapely.from_wkb(value)
+        if self.backend == "gpkg":
+            return gpkg.to_gpkg_blob(geom)
+        return f"SRID=4326;{shapely.to_wkt(geom, rounding_precision=-1)}"
+
+    def _geom_column(self):
+        c = self.tables.features.c.geom
+        if self.backend == "postgis":
+            return sa.type_coerce(sa.func.ST_AsBinary(c), sa.LargeBinary).label("geom")
+        return c
+
+    def _decode(self, value: object) -> str | None:
+        if value is None:
+            return None
+        wkb = gpkg.from_gpkg_blobs([value])[0] if self.backend == "gpkg" else bytes(value)
+        return shapely.to_wkb(shapely.from_wkb(wkb), hex=True, byte_order=1, output_dimension=2)
+
+    # --- reading ----------------------------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """Return the schema version of the store."""
+        with self.engine.connect() as conn:
+            return schema_version(conn, self.tables)
+
+    def is_empty(self) -> bool:
+        """True when the store has no schema or no change set."""
+        with self.engine.connect() as conn:
+            if schema_version(conn, self.tables) == 0:
+                return True
+            return conn.execute(sa.select(sa.func.count()).select_from(self.tables.changesets)).scalar() == 0
+
+    def version(self) -> tuple[int, int]:
+        """Return (number of change sets, latest change-set id): changes whenever anything is committed."""
+        cs = self.tables.changesets
+        with self.engine.connect() as conn:
+            n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(cs.c.id))).one()
+        return int(n), int(last or 0)
+
+    def current(self, conn: sa.Connection | None = None) -> dict[str, dict[str, object]]:
+        """Return id -> canonical record of every stored record (retired ones too), with its version."""
+        f, tl = self.tables.features, self.tables.timeline
+        own = conn is None
+        conn = conn or self.engine.connect()
+        try:
+            cols = [f.c[name] for name in FIELDS] + [f.c.version, f.c.retired, self._geom_column()]
+            out: dict[str, dict[str, object]] = {}
+            for row in conn.execute(sa.select(*cols).order_by(f.c.fid)):
+                rec = {name: canon(name, row[i]) for i, name in enumerate(FIELDS)}
+                rec.update(version=row.version, retired=bool(row.retired), geometry=self._decode(row.geom))
+                rec[TIMELINE] = None
+                out[rec["id"]] = rec
+            timelines: dict[str, list[list[object]]] = {}
+            for row in conn.execute(sa.select(tl.c.project_id, tl.c.status, tl.c.year, tl.c.source)
+                                    .order_by(tl.c.fid)):
+                timelines.setdefault(row.project_id, []).append([row.status, row.year, row.source])
+            for ident, rows in timelines.items():
+                if ident in out:
+                    out[ident][TIMELINE] = json.dumps(rows, ensure_ascii=False)
+            return out
+        finally:
+            if own:
+                conn.close()
+
+    def replayed(self, as_of: str | None = None) -> dict[str, dict[str, object]]:
+        """Return the records obtained by replaying the history (up to ``as_of``, a stored-form UTC time)."""
+        ch, cs = self.tables.changes, self.tables.changesets
+        query = (sa.select(ch.c.changeset_id, ch.c.record_id, ch.c.field, ch.c.old, ch.c.new)
+                 .join(cs, cs.c.id == ch.c.changeset_id).order_by(ch.c.changeset_id, ch.c.fid))
+        if as_of is not None:
+            query = query.where(cs.c.time <= as_of)
+        with self.engine.connect() as conn:
+            return replay(conn.execute(query))
+
+    def load(self, as_of: str | None = None) -> gpd.GeoDataFrame:
+        """Return the register (records not retired) as a GeoDataFrame, now or as recorded at ``as_of``."""
+        if as_of is not None:
+            recs = [r for r in self.replayed(as_of).values() if not r.get(RETIRED)]
+            columns = {name: [r.get(name) for r in recs] for name in FIELDS}
+            geoms = [None if r.get(GEOMETRY) is None else shapely.from_wkb(r[GEOMETRY]) for r in recs]
+            return typed_frame(columns, geoms)
+        if self.backend == "gpkg":
+            import pyogrio
+
+            raw = pyogrio.read_dataframe(self.location, layer="projects", columns=list(FIELDS), where="retired = 0",
+                                         fid_as_index=False)
+            geoms = list(raw.geometry.array)
+        else:
+            query = sa.text(f"SELECT {', '.join(FIELDS)}, geom FROM projects WHERE NOT retired ORDER BY fid")
+            with self.engine.connect() as conn:
+                raw = gpd.read_postgis(query, conn, geom_col="geom")
+            geoms = list(raw.geometry.array)
+        columns = {name: raw[name].astype(object).where(raw[name].notna(), None).tolist() for name in FIELDS}
+        return typed_frame(columns, geoms)
+
+    def timeline(self, as_of: str | None = None) -> pd.DataFrame:
+        """Return the status timelines: one row per status a project entered (project_id, status, year, source)."""
+        if as_of is None:
+            tl, f = self.tables.timeline, self.tables.features
+            query = (sa.select(tl.c.project_id, tl.c.status, tl.c.year, tl.c.source)
+                     .join(f, f.c.id == tl.c.project_id).where(sa.not_(f.c.retired)).order_by(tl.c.fid))
+            with self.engine.connect() as conn:
+                rows = [tuple(r) for r in conn.execute(query)]
+        else:
+            rows = [(ident, *row) for ident, rec in self.replayed(as_of).items() if not rec.get(RETIRED)
+                    for row in timeline_rows(rec.get(TIMELINE))]
+        frame = pd.DataFrame(rows, columns=["project_id", "status", "year", "source"])
+        frame["year"] = frame["year"].astype("Int64")
+        return frame
+
+    def changesets(self) -> list[ChangeSet]:
+        """Return every change set, newest first."""
+        cs = self.tables.changesets
+        with self.engine.connect() as conn:
+            return [ChangeSet(**r._mapping) for r in conn.execute(sa.select(cs).order_by(cs.c.id.desc()))]
+
+    def changeset(self, ident: int) -> ChangeSet:
+        """Return one change set; StoreError if there is none with that id."""
+        cs = self.tables.changesets
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(cs).where(cs.c.id == ident)).first()
+        if row is None:
+            raise StoreError(f"no change set {ident}: `python -m geo history` lists them")
+        return ChangeSet(**row._mapping)
+
+    def record_history(self, record_id: str) -> list[tuple[ChangeSet, str, object, object]]:
+        """Return one record's field changes, oldest first: (change set, field, old, new)."""
+        ch, cs = self.tables.changes, self.tables.changesets
+        query = (sa.select(cs, ch.c.field, ch.c.old, ch.c.new).join(ch, ch.c.changeset_id == cs.c.id)
+                 .where(ch.c.record_id == record_id).order_by(cs.c.id, ch.c.fid))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        names = [c.name for c in cs.c]
+        return [(ChangeSet(**{n: r._mapping[n] for n in names}), r.field, loads(r.old), loads(r.new)) for r in rows]
+
+    def changes_of(self, changeset_id: int) -> list[tuple[str, str, object, object]]:
+        """Return the (record id, field, old, new) rows of one change set."""
+        ch = self.tables.changes
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(ch.c.record_id, ch.c.field, ch.c.old, ch.c.new)
+                                .where(ch.c.changeset_id == changeset_id).order_by(ch.c.fid)).all()
+        return [(r.record_id, r.field, loads(r.old), loads(r.new)) for r in rows]
+
+    # --- writing ----------------------------------------------------------------------------------------------------
+    def initialise(self, seed: dict[str, dict[str, object]], source_name: str, sha256: str) -> int:
+        """Create the schema (migrations) and record ``seed`` as the first change set; return its id."""
+        with self._write() as conn:
+            migrate(conn, self.tables, utc_now())
+            if conn.execute(sa.select(sa.func.count()).select_from(self.tables.changesets)).scalar():
+                raise StoreError(f"{self.location} is not empty: use --force to replace it")
+            diff = classify({}, seed, TRACKED)
+            return self._commit(conn, diff, "qtmap", "seeded from the bundled data", "seed", source_name, sha256)
+
+    def migrate(self) -> int:
+        """Apply pending schema migrations; return the schema version."""
+        with self._write() as conn:
+            return migrate(conn, self.tables, utc_now())
+
+    def import_records(self, incoming: dict[str, dict[str, object]], fields: tuple[str, ...], *, by: str,
+                       reason: str, source_name: str | None = None, sha256: str | None = None,
+                       retire_absent: bool = False, dry_run: bool = False) -> tuple[int | None, Diff]:
+        """Merge ``incoming`` (id -> canonical record over ``fields``) as one change set; return (id, diff)."""
+        _require(by, reason)
+        with self._write() as conn:
+            current = self.current(conn)
+            diff = classify(current, incoming, fields, retire_absent)
+            if dry_run or diff.empty():
+                conn.info["rollback_only"] = True
+                return None, diff
+            ident = self._commit(conn, diff, by, reason, "import", source_name, sha256, current=current)
+            return ident, diff
+
+    def plan_import(self, incoming: dict[str, dict[str, object]], fields: tuple[str, ...],
+                    retire_absent: bool = False) -> Diff:
+        """Return what importing ``incoming`` would change, without writing."""
+        return classify(self.current(), incoming, fields, retire_absent)
+
+    def edit(self, record_id: str, values: dict[str, object], *, by: str, reason: str,
+             expected_version: int | None = None, action: str = "edit") -> int:
+        """Change fields of one record (canonical values) as one change set; return its id."""
+        _require(by, reason)
+        unknown = sorted(set(values) - set(TRACKED))
+        if unknown:
+            raise StoreError(f"unknown field(s) {', '.join(unknown)}: use fields of geo/schema.py")
+        with self._write() as conn:
+            current = self.current(conn)
+            old = current.get(record_id)
+            if old is None:
+                raise StoreError(f"no record {record_id!r} in the store")
+            if expected_version is not None and old["version"] != expected_version:
+                raise StoreConflict(f"record {record_id} is at version {old['version']}, not {expected_version}: "
+                                    "someone changed it meanwhile; reload and try again")
+            changes = {k: (old.get(k), v) for k, v in values.items() if old.get(k) != v}
+            diff = Diff(changed={record_id: changes} if changes else {}, unchanged=[] if changes else [record_id])
+            if not changes:
+                raise StoreError(f"record {record_id}: nothing to change")
+            return self._commit(conn, diff, by, reason, action, current=current)
+
+    def retire(self, record_id: str, *, by: str, reason: str, expected_version: int | None = None) -> int:
+        """Retire one record (kept, with its history; no longer in the register)."""
+        return self.edit(record_id, {RETIRED: True}, by=by, reason=reason, expected_version=expected_version,
+                         action="retire")
+
+    def set_timeline(self, record_id: str, rows: list[tuple[str, int | None, str | None]], *, by: str, reason: str,
+                     expected_version: int | None = None) -> int:
+        """Replace one project's status timeline ``[(status, year, source), ...]`` as a change set."""
+        value = json.dumps([list(r) for r in rows], ensure_ascii=False) if rows else None
+        return self.edit(record_id, {TIMELINE: value}, by=by, reason=reason, expected_version=expected_version,
+                         action="timeline")
+
+    def revert(self, changeset_id: int, *, by: str, reason: str) -> tuple[int | None, list[str]]:
+        """Undo one change set as a new one; fields changed later are left alone and reported.
+
+        Returns (new change-set id or None when nothing could be undone, the conflict lines).
+        """
+        _require(by, reason)
+        self.changeset(changeset_id)  # a clear error for an unknown id
+        ch = self.tables.changes
+        with self._write() as conn:
+            current = self.current(conn)
+            later = {(r.record_id, r.field): r.changeset_id for r in conn.execute(
+                sa.select(ch.c.record_id, ch.c.field, sa.func.max(ch.c.changeset_id).label("changeset_id"))
+                .where(ch.c.changeset_id > changeset_id).group_by(ch.c.record_id, ch.c.field))}
+            rows = self.changes_of(changeset_id)
+            created = {r for r, name, old, _new in rows if name == "id" and old is None}
+            diff, conflicts = Diff(), []
+            for record_id, name, old, _new in rows:
+                if record_id in created:  # undoing a creation retires the record (nothing is deleted)
+                    if name != "id":
+                        continue
+                    name, old = RETIRED, True
+                if (record_id, name) in later:
+                    conflicts.append(f"{record_id}.{name}: changed again in change set {later[record_id, name]}; "
+                                     "kept (revert that one first, or edit the record)")
+                    continue
+                have = current[record_id].get(name)
+                if (bool(have) != bool(old)) if name == RETIRED else (have != old):
+                    diff.changed.setdefault(record_id, {})[name] = (have, old)
+            if diff.empty():
+                conn.info["rollback_only"] = True
+                return None, conflicts
+            return self._commit(conn, diff, by, reason, "revert", reverts=changeset_id, current=current), conflicts
+
+    def _commit(self, conn: sa.Connection, diff: Diff, by: str, reason: str, action: str,
+                source_name: str | None = None, sha256: str | None = None, reverts: int | None = None,
+                current: dict[str, dict[str, object]] | None = None) -> int:
+        """Write ``diff`` as one change set in ``conn``'s transaction; return the change-set id."""
+        t = self.tables
+        current = current or {}
+        retired = {i: {RETIRED: (False, True)} for i in diff.absent} if diff.retire else {}
+        changed = {**diff.changed, **{i: {**diff.changed.get(i, {}), **c} for i, c in retired.items()}}
+        # A change of status extends the timeline, in the same change set.
+        for ident, fields in changed.items():
+            if "status" in fields and TIMELINE not in fields:
+                after = {k: v[1] for k, v in fields.items()}
+                timeline = next_timeline(current[ident], after)
+                if timeline != current[ident].get(TIMELINE):
+                    fields[TIMELINE] = (current[ident].get(TIMELINE), timeline)
+        new = {i: {**rec, TIMELINE: rec.get(TIMELINE) or seed_timeline(rec)} for i, rec in diff.new.items()}
+        n_retired = sum(1 for c in changed.values() if c.get(RETIRED, (None, False))[1] is True)
+        cs_id = conn.execute(t.changesets.insert().values(
+            time=utc_now(), author=by, reason=reason, action=action, source_name=source_name, source_sha256=sha256,
+            reverts=reverts, n_new=len(new), n_changed=len(changed) - n_retired, n_retired=n_retired,
+        ).returning(t.changesets.c.id)).scalar_one()
+        rows = [{"changeset_id": cs_id, "record_id": i, "field": k, "old": None, "new": dumps(v)}
+                for i, rec in new.items() for k, v in rec.items() if v is not None and k != RETIRED]
+        rows += [{"changeset_id": cs_id, "record_id": i, "field": k, "old": dumps(o), "new": dumps(n)}
+                 for i, fields in changed.items() for k, (o, n) in fields.items()]
+        if rows:
+            conn.execute(t.changes.insert(), rows)
+        _pause("changes-written")
+        if new:
+            conn.execute(t.features.insert(), [self._row(rec, version=1, retired=False) for rec in new.values()])
+        if changed:
+            self._check_versions(conn, {i: current[i]["version"] for i in changed})
+            for ident, fields in changed.items():
+                values = {("geom" if k == GEOMETRY else k): (self._encode(n) if k == GEOMETRY else n)
+                          for k, (_o, n) in fields.items() if k != TIMELINE}
+                conn.execute(t.features.update().where(t.features.c.id == ident)
+                             .values(version=t.features.c.version + 1, **values))
+        timelines = {i: rec[TIMELINE] for i, rec in new.items()}
+        timelines.update({i: f[TIMELINE][1] for i, f in changed.items() if TIMELINE in f})
+        if timelines:
+            ids = list(timelines)
+            for start in range(0, len(ids), 5000):
+                conn.execute(t.timeline.delete().where(t.timeline.c.project_id.in_(ids[start:start + 5000])))
+            tl_rows = [{"project_id": i, "status": s, "year": y, "source": src}
+                       for i, value in timelines.items() for s, y, src in timeline_rows(value)]
+            if tl_rows:
+                conn.execute(t.timeline.insert(), tl_rows)
+        _pause("rows-written")
+        return int(cs_id)
+
+    def _row(self, rec: dict[str, object], version: int, retired: bool) -> dict[str, object]:
+        row = {name: rec.get(name) for name in FIELDS}
+        row.update(version=version, retired=retired, geom=self._encode(rec.get(GEOMETRY)))
+        return row
+
+    def _check_versions(self, conn: sa.Connection, expected: dict[str, int]) -> None:
+        """Refuse the write when a record's version is not the one the change was computed from (locks the rows)."""
+        f = self.tables.features
+        ids = list(expected)
+        found: dict[str, int] = {}
+        for start in range(0, len(ids), 5000):
+            query = sa.select(f.c.id, f.c.version).where(f.c.id.in_(ids[start:start + 5000]))
+            if self.backend == "postgis":
+                query = query.with_for_update()
+            found.update({r.id: r.version for r in conn.execute(query)})
+        moved = [i for i in ids if found.get(i) != expected[i]]
+        if moved:
+            raise StoreConflict(f"{len(moved)} record(s) changed by another writer meanwhile "
+                                f"({', '.join(moved[:5])}{'…' if len(moved) > 5 else ''}): nothing was written; "
+                                "run the command again")
+
+    # --- integrity ----------------------------------------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Return the discrepancies between the replayed history and the current state (empty: consistent)."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            version = schema_version(conn, self.tables)
+        if version == 0:
+            return [f"{self.location}: no store schema: run `python -m geo store init`"]
+        replayed, current = self.replayed(), self.current()
+        for ident in sorted(set(replayed) | set(current)):
+            a, b = replayed.get(ident), current.get(ident)
+            if a is None:
+                problems.append(f"{ident}: in the feature table but no change set created it")
+                continue
+            if b is None:
+                problems.append(f"{ident}: created by the history but missing from the feature table")
+                continue
+            for name in TRACKED:
+                want, have = a.get(name), b.get(name)
+                if name == RETIRED:
+                    want, have = bool(want), bool(have)
+                if want != have:
+                    problems.append(f"{ident}.{name}: history gives {want!r}, the table holds {have!r}")
+            if a["version"] != b["version"]:
+                problems.append(f"{ident}.version: history gives {a['version']}, the table holds {b['version']}")
+        return problems
+
+
+def _require(by: str, reason: str) -> None:
+    if not (by or "").strip() or not (reason or "").strip():
+        raise StoreError("every change needs an author and a reason: give --by NAME --reason TEXT")
+
+
+class _WriteTx:
+    """Context manager: a connection in a write transaction, committed on success unless ``rollback_only``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> sa.Connection:
+        self.conn = self.store.engine.connect().execution_options(qtmap_write=True)
+        self.conn.info["rollback_only"] = False
+        try:
+            self.tx = self.conn.begin()
+            if self.store.backend == "postgis":
+                timeout = float(os.environ.get("QTMAP_STORE_TIMEOUT", "10"))
+                self.conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(timeout * 1000)}ms'")
+        except sa.exc.OperationalError as exc:
+            self.conn.close()
+            raise _translate(exc, self.store) from None
+        return self.conn
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        try:
+            if kind is None and not self.conn.info["rollback_only"]:
+                self.tx.commit()
+            else:
+                self.tx.rollback()
+        except sa.exc.OperationalError as err:
+            raise _translate(err, self.store) from None
+        finally:
+            self.conn.close()
+        if isinstance(exc, sa.exc.IntegrityError):
+            raise StoreConflict(f"another writer added the same record(s) meanwhile: nothing was written; run the "
+                                f"command again ({str(exc.orig).splitlines()[0]})") from None
+        if isinstance(exc, sa.exc.OperationalError):
+            raise _translate(exc, self.store) from None
+        return False
+
+
+def _translate(exc: sa.exc.OperationalError, store: Store) -> StoreError:
+    text = str(exc.orig)
+    if "locked" in text or "lock timeout" in text or "LockNotAvailable" in type(exc.orig).__name__:
+        return StoreBusy(f"{store.location}: the store is busy (another write is in progress); try again")
+    return StoreError(f"{store.location}: {text.splitlines()[0]}")

@@ -13,6 +13,8 @@ from pathlib import Path
 from geo.filters import Filters
 from geo.i18n import LANGS
 from geo.schema import KINDS, codes
+from geo.store.cli import add_commands as add_store_commands
+from geo.store.cli import add_store_options
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -27,6 +29,7 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--years", default="", help="year range of the status, e.g. 2004-2011")
     p.add_argument("-q", "--query", default="", help="text search over names and investors (ignores diacritics)")
     p.add_argument("--lang", choices=LANGS, default="vi", help="language of labels (default: vi)")
+    add_store_options(p)
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
@@ -42,10 +45,19 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
-def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = ""):
-    """Load the register at ``path`` (or the bundled one); exit 1 listing problems if invalid."""
+def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", store: str | None = None,
+                          as_of: str | None = None):
+    """Load the register at ``path`` (or the store's); exit 1 listing problems if invalid."""
     from geo.bundled import load_register
 
+    if path is None:
+        from geo.filters import with_search_index
+        from geo.store.cli import load_from_store
+
+        data = load_from_store(store, as_of)
+        return with_search_index(data) if query else data
+    if store or as_of:
+        raise SystemExit("error: --projects reads a file; --store and --as-of read the store: give one or the other")
     try:
         return load_register(path, crs, index=bool(query))
     except ValueError as exc:  # a report of problems, already formatted
@@ -60,6 +72,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_file(args.file, kind=args.kind, crs=args.crs)
     for line in report.lines():
         print(line)
+    if args.against_store and report.exit_code == 0:
+        from geo.store.cli import run_guarded, validate_against_store
+
+        return run_guarded(lambda: print("\n".join(validate_against_store(report, args.store))) or 0)
     return report.exit_code
 
 
@@ -67,7 +83,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a print-quality report map (PNG, PDF or SVG), or an atlas PDF."""
     from geo.export import ExportOptions, export_atlas, export_map
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.store, args.as_of)
     filters = filters_from_args(args)
     try:
         options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
@@ -90,7 +106,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     """Write a single self-contained interactive map that works offline from disk."""
     from geo.htmlmap import write_html
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.store, args.as_of)
     size = write_html(args.out, projects, filters_from_args(args), lang=args.lang)
     print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
     return 0
@@ -100,7 +116,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX)."""
     from geo.dataexport import write_data
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.store, args.as_of)
     filters = filters_from_args(args)
     try:
         n = write_data(args.out, projects, filters)
@@ -121,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(KINDS), default=None,
                    help="layer kind of the file (default: guessed from its columns, else project)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
+    p.add_argument("--against-store", action="store_true", help="also list what importing the file would change")
+    add_store_options(p, as_of=False)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
@@ -146,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output file: .geojson, .gpkg, .csv or .xlsx")
     _add_filter_options(p)
     p.set_defaults(func=cmd_data)
+    add_store_commands(sub)
     return parser
 
 

@@ -316,6 +316,7 @@ class Store:
         with self._write() as conn:
             current = self.current(conn)
             diff = classify(current, incoming, fields, retire_absent)
+            _derive_timelines(diff.changed, current)
             if dry_run or diff.empty():
                 conn.info["rollback_only"] = True
                 return None, diff
@@ -325,7 +326,10 @@ class Store:
     def plan_import(self, incoming: dict[str, dict[str, object]], fields: tuple[str, ...],
                     retire_absent: bool = False) -> Diff:
         """Return what importing ``incoming`` would change, without writing."""
-        return classify(self.current(), incoming, fields, retire_absent)
+        current = self.current()
+        diff = classify(current, incoming, fields, retire_absent)
+        _derive_timelines(diff.changed, current)
+        return diff
 
     def edit(self, record_id: str, values: dict[str, object], *, by: str, reason: str,
              expected_version: int | None = None, action: str = "edit") -> int:
@@ -401,13 +405,7 @@ class Store:
         current = current or {}
         retired = {i: {RETIRED: (False, True)} for i in diff.absent} if diff.retire else {}
         changed = {**diff.changed, **{i: {**diff.changed.get(i, {}), **c} for i, c in retired.items()}}
-        # A change of status extends the timeline, in the same change set.
-        for ident, fields in changed.items():
-            if "status" in fields and TIMELINE not in fields:
-                after = {k: v[1] for k, v in fields.items()}
-                timeline = next_timeline(current[ident], after)
-                if timeline != current[ident].get(TIMELINE):
-                    fields[TIMELINE] = (current[ident].get(TIMELINE), timeline)
+        _derive_timelines(changed, current)
         new = {i: {**rec, TIMELINE: rec.get(TIMELINE) or seed_timeline(rec)} for i, rec in diff.new.items()}
         n_retired = sum(1 for c in changed.values() if c.get(RETIRED, (None, False))[1] is True)
         cs_id = conn.execute(t.changesets.insert().values(
@@ -490,6 +488,16 @@ class Store:
             if a["version"] != b["version"]:
                 problems.append(f"{ident}.version: history gives {a['version']}, the table holds {b['version']}")
         return problems
+
+
+def _derive_timelines(changed: dict[str, dict[str, tuple[object, object]]],
+                      current: dict[str, dict[str, object]]) -> None:
+    """A change of status extends the record's timeline, in the same change set (adds the ``timeline`` change)."""
+    for ident, fields in changed.items():
+        if "status" in fields and TIMELINE not in fields:
+            timeline = next_timeline(current[ident], {k: v[1] for k, v in fields.items()})
+            if timeline != current[ident].get(TIMELINE):
+                fields[TIMELINE] = (current[ident].get(TIMELINE), timeline)
 
 
 def _require(by: str, reason: str) -> None:

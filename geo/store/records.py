@@ -79,6 +79,8 @@ def show_value(name: str, value: object) -> str:
         return "∅"
     if name == GEOMETRY:
         return shapely.to_wkt(geometry_of(value), rounding_precision=6)
+    if name == TIMELINE:
+        return ", ".join(f"{status} {'?' if year is None else year}" for status, year, _src in timeline_rows(value))
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
 
 

@@ -2,7 +2,8 @@
 
 A thin page: it reads keyed widgets (restored from and written to the URL), calls
 ``geo`` for loading, filtering and statistics, builds the map from ``layers`` and
-hands it to streamlit-folium. Set QTMAP_PROJECTS=FILE to use another project register.
+hands it to streamlit-folium. The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
+QTMAP_PROJECTS=FILE uses that file instead, read-only.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from geo.filters import year_span as filters_year_span
 from geo.htmlmap import render_html
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.schema import KINDS, codes, label
+from geo.store import default_location, open_store
 from layers.assets import install_static
 from layers.common import layer_name
 from layers.maps import BUILDERS, app_map, area_counts, project_group
@@ -46,6 +48,20 @@ def load_layers() -> dict[str, gpd.GeoDataFrame]:
 def load_projects(path: str | None) -> gpd.GeoDataFrame:
     """The project register (QTMAP_PROJECTS or the bundled one), with its search index."""
     return bundled.load_register(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_store_projects(location: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    """The register held by the store, with its search index; ``version`` (change sets) keys the cache."""
+    return with_search_index(open_store(location).load())
+
+
+def current_projects() -> gpd.GeoDataFrame:
+    """QTMAP_PROJECTS=FILE (read-only, no store), else the store: reloaded when a change set was committed."""
+    if os.environ.get("QTMAP_PROJECTS"):
+        return load_projects(os.environ["QTMAP_PROJECTS"])
+    store = open_store(default_location())
+    return load_store_projects(store.location, store.version())
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,7 +121,7 @@ st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", la
 static_assets()
 layers = load_layers()
 zones = load_zones()
-projects = load_projects(os.environ.get("QTMAP_PROJECTS") or None)
+projects = current_projects()
 year_span = filters_year_span(projects)
 init_state(tuple(zones["id"]), year_span)
 

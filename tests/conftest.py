@@ -76,6 +76,21 @@ class StreamlitServer:
             self.proc.kill()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_store(tmp_path_factory):
+    """Tests never write the repository's var/qtmap.gpkg: QTMAP_STORE points at a temporary GeoPackage.
+
+    Set in os.environ, so AppTest, the CLI in-process and every server or subprocess a test starts inherit it.
+    """
+    before = os.environ.get("QTMAP_STORE")
+    os.environ["QTMAP_STORE"] = str(tmp_path_factory.mktemp("store") / "qtmap.gpkg")
+    yield
+    if before is None:
+        os.environ.pop("QTMAP_STORE", None)
+    else:
+        os.environ["QTMAP_STORE"] = before
+
+
 @pytest.fixture(scope="session")
 def server():
     s = StreamlitServer()

@@ -92,6 +92,26 @@ def _temporary_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def postgis():
+    """A real PostgreSQL + PostGIS server for the session; fails (not skips) when it cannot start under CI=true."""
+    import shutil
+    import tempfile
+
+    from tests.pgserver import PostgisServer
+
+    root = Path(tempfile.mkdtemp(prefix="qtmap-pg-"))  # not under pytest's root-only directory: postgres owns it
+    try:
+        pg = PostgisServer(root)
+    except Exception as exc:  # noqa: BLE001 - reported as a failure or skip below
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL/PostGIS could not start (apt-get install postgresql postgis): {exc}")
+        pytest.skip(f"PostgreSQL/PostGIS not available: {exc}")
+    yield pg
+    pg.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
 def server():
     s = StreamlitServer()
     yield s

@@ -90,7 +90,11 @@ def _read_import(file: Path, kind: str | None, crs: str | None):
             print(line, file=sys.stderr)
         raise SystemExit(report.exit_code)
     fields = _given_fields(report)
-    extra = [c for c in report.data.columns if c not in FIELDS and c != report.data.geometry.name]
+    from geo.readers import coordinate_columns
+
+    coords = coordinate_columns([str(c) for c in report.data.columns]) or ()  # became the geometry
+    extra = [c for c in report.data.columns if c not in FIELDS and c != report.data.geometry.name
+             and c not in coords]
     if extra:
         print(t("store_extra_columns", LANG, file=report.file, columns=", ".join(map(str, extra))))
     return report, records_from_frame(report.data, (*fields,)), fields

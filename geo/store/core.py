@@ -114,23 +114,20 @@ def _pause(point: str) -> None:
         time.sleep(float(os.environ.get("QTMAP_STORE_PAUSE_SECONDS", "120")))
 
 
-def typed_frame(columns: dict[str, list[object]], geometry: list[object]) -> gpd.GeoDataFrame:
-    """Build the register GeoDataFrame with the dtypes of the bundled one (Int64, float, bool, object)."""
+def typed_frame(columns: dict[str, object], geometry: object) -> gpd.GeoDataFrame:
+    """Build the register GeoDataFrame with the dtypes of the bundled one (Int64, float, bool, object with None)."""
     data: dict[str, object] = {}
     for name in FIELDS:
-        values = columns[name]
+        col = pd.Series(columns[name])
         kind = FIELD_TYPES[name]
         if kind == "int":
-            data[name] = pd.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v)
-                                   for v in values], dtype="Int64")
+            data[name] = pd.to_numeric(col.astype(object).where(col.notna(), None)).astype("Int64")
         elif kind == "float":
-            data[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
-        elif kind == "bool":
-            missing = any(v is None or (isinstance(v, float) and np.isnan(v)) for v in values)
-            data[name] = pd.Series(values, dtype=object) if missing else np.array(values, dtype=bool)
+            data[name] = pd.to_numeric(col.astype(object).where(col.notna(), None)).astype(float)
+        elif kind == "bool" and col.notna().all():
+            data[name] = col.astype(bool)
         else:
-            data[name] = pd.Series([None if v is None or (isinstance(v, float) and np.isnan(v)) else v
-                                    for v in values], dtype=object)
+            data[name] = col.astype(object).where(col.notna(), None)
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
 
 
@@ -163,11 +160,12 @@ class Store:
             return sa.type_coerce(sa.func.ST_AsBinary(c), sa.LargeBinary).label("geom")
         return c
 
-    def _decode(self, value: object) -> str | None:
-        if value is None:
-            return None
-        wkb = gpkg.from_gpkg_blobs([value])[0] if self.backend == "gpkg" else bytes(value)
-        return shapely.to_wkb(shapely.from_wkb(wkb), hex=True, byte_order=1, output_dimension=2)
+    def _decode_all(self, values: list[object]) -> list[str | None]:
+        """Canonical (hex WKB) values of stored geometries, decoded in one vectorised call."""
+        wkb = gpkg.from_gpkg_blobs(values) if self.backend == "gpkg" else [None if v is None else bytes(v)
+                                                                             for v in values]
+        geoms = shapely.from_wkb(np.array(wkb, dtype=object))
+        return list(shapely.to_wkb(geoms, hex=True, byte_order=1, output_dimension=2))
 
     # --- reading ----------------------------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -189,22 +187,26 @@ class Store:
             n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(cs.c.id))).one()
         return int(n), int(last or 0)
 
-    def current(self, conn: sa.Connection | None = None) -> dict[str, dict[str, object]]:
-        """Return id -> canonical record of every stored record (retired ones too), with its version."""
+    def current(self, conn: sa.Connection | None = None, ids: list[str] | None = None) -> dict[str, dict[str, object]]:
+        """Return id -> canonical record of every stored record (retired ones too; only ``ids`` if given)."""
         f, tl = self.tables.features, self.tables.timeline
         own = conn is None
         conn = conn or self.engine.connect()
         try:
             cols = [f.c[name] for name in FIELDS] + [f.c.version, f.c.retired, self._geom_column()]
             out: dict[str, dict[str, object]] = {}
-            for row in conn.execute(sa.select(*cols).order_by(f.c.fid)):
+            query = sa.select(*cols).order_by(f.c.fid)
+            tl_query = sa.select(tl.c.project_id, tl.c.status, tl.c.year, tl.c.source).order_by(tl.c.fid)
+            if ids is not None:
+                query, tl_query = query.where(f.c.id.in_(ids)), tl_query.where(tl.c.project_id.in_(ids))
+            rows = conn.execute(query).all()
+            for row, geom in zip(rows, self._decode_all([r.geom for r in rows]), strict=True):
                 rec = {name: canon(name, row[i]) for i, name in enumerate(FIELDS)}
-                rec.update(version=row.version, retired=bool(row.retired), geometry=self._decode(row.geom))
+                rec.update(version=row.version, retired=bool(row.retired), geometry=geom)
                 rec[TIMELINE] = None
                 out[rec["id"]] = rec
             timelines: dict[str, list[list[object]]] = {}
-            for row in conn.execute(sa.select(tl.c.project_id, tl.c.status, tl.c.year, tl.c.source)
-                                    .order_by(tl.c.fid)):
+            for row in conn.execute(tl_query):
                 timelines.setdefault(row.project_id, []).append([row.status, row.year, row.source])
             for ident, rows in timelines.items():
                 if ident in out:
@@ -235,15 +237,14 @@ class Store:
             import pyogrio
 
             raw = pyogrio.read_dataframe(self.location, layer="projects", columns=list(FIELDS), where="retired = 0",
-                                         fid_as_index=False)
-            geoms = list(raw.geometry.array)
+                                         fid_as_index=False, use_arrow=True)
+            geoms = raw.geometry.array
         else:
             query = sa.text(f"SELECT {', '.join(FIELDS)}, geom FROM projects WHERE NOT retired ORDER BY fid")
             with self.engine.connect() as conn:
                 raw = gpd.read_postgis(query, conn, geom_col="geom")
-            geoms = list(raw.geometry.array)
-        columns = {name: raw[name].astype(object).where(raw[name].notna(), None).tolist() for name in FIELDS}
-        return typed_frame(columns, geoms)
+            geoms = raw.geometry.array
+        return typed_frame({name: raw[name].to_numpy() for name in FIELDS}, geoms)
 
     def timeline(self, as_of: str | None = None) -> pd.DataFrame:
         """Return the status timelines: one row per status a project entered (project_id, status, year, source)."""
@@ -339,7 +340,7 @@ class Store:
         if unknown:
             raise StoreError(f"unknown field(s) {', '.join(unknown)}: use fields of geo/schema.py")
         with self._write() as conn:
-            current = self.current(conn)
+            current = self.current(conn, ids=[record_id])
             old = current.get(record_id)
             if old is None:
                 raise StoreError(f"no record {record_id!r} in the store")
@@ -412,39 +413,54 @@ class Store:
             time=utc_now(), author=by, reason=reason, action=action, source_name=source_name, source_sha256=sha256,
             reverts=reverts, n_new=len(new), n_changed=len(changed) - n_retired, n_retired=n_retired,
         ).returning(t.changesets.c.id)).scalar_one()
-        rows = [{"changeset_id": cs_id, "record_id": i, "field": k, "old": None, "new": dumps(v)}
-                for i, rec in new.items() for k, v in rec.items() if v is not None and k != RETIRED]
-        rows += [{"changeset_id": cs_id, "record_id": i, "field": k, "old": dumps(o), "new": dumps(n)}
-                 for i, fields in changed.items() for k, (o, n) in fields.items()]
-        if rows:
-            conn.execute(t.changes.insert(), rows)
+        rows = [(cs_id, i, k, None, dumps(v)) for i, rec in new.items() for k, v in rec.items()
+                if v is not None and k != RETIRED]
+        rows += [(cs_id, i, k, dumps(o), dumps(n)) for i, fields in changed.items() for k, (o, n) in fields.items()]
+        self._bulk_insert(conn, "changes", ("changeset_id", "record_id", "field", "old", "new"), rows)
         _pause("changes-written")
         if new:
-            conn.execute(t.features.insert(), [self._row(rec, version=1, retired=False) for rec in new.values()])
+            columns = (*FIELDS, "version", "retired", "geom")
+            self._bulk_insert(conn, "projects", columns, [
+                (*(rec.get(name) for name in FIELDS), 1, False, self._encode(rec.get(GEOMETRY)))
+                for rec in new.values()])
         if changed:
             self._check_versions(conn, {i: current[i]["version"] for i in changed})
-            for ident, fields in changed.items():
+            batches: dict[tuple[str, ...], list[dict[str, object]]] = {}
+            for ident, fields in changed.items():  # one executemany per set of changed columns
                 values = {("geom" if k == GEOMETRY else k): (self._encode(n) if k == GEOMETRY else n)
                           for k, (_o, n) in fields.items() if k != TIMELINE}
-                conn.execute(t.features.update().where(t.features.c.id == ident)
-                             .values(version=t.features.c.version + 1, **values))
+                batches.setdefault(tuple(sorted(values)), []).append({"_id": ident, **{f"_{k}": v
+                                                                                       for k, v in values.items()}})
+            for columns, params in batches.items():
+                statement = (t.features.update().where(t.features.c.id == sa.bindparam("_id"))
+                             .values(version=t.features.c.version + 1, **{c: sa.bindparam(f"_{c}") for c in columns}))
+                conn.execute(statement, params)
         timelines = {i: rec[TIMELINE] for i, rec in new.items()}
         timelines.update({i: f[TIMELINE][1] for i, f in changed.items() if TIMELINE in f})
         if timelines:
             ids = list(timelines)
             for start in range(0, len(ids), 5000):
                 conn.execute(t.timeline.delete().where(t.timeline.c.project_id.in_(ids[start:start + 5000])))
-            tl_rows = [{"project_id": i, "status": s, "year": y, "source": src}
-                       for i, value in timelines.items() for s, y, src in timeline_rows(value)]
-            if tl_rows:
-                conn.execute(t.timeline.insert(), tl_rows)
+            self._bulk_insert(conn, "status_timeline", ("project_id", "status", "year", "source"),
+                              [(i, *row) for i, value in timelines.items() for row in timeline_rows(value)])
         _pause("rows-written")
         return int(cs_id)
 
-    def _row(self, rec: dict[str, object], version: int, retired: bool) -> dict[str, object]:
-        row = {name: rec.get(name) for name in FIELDS}
-        row.update(version=version, retired=retired, geom=self._encode(rec.get(GEOMETRY)))
-        return row
+    def _bulk_insert(self, conn: sa.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Insert many rows in ``conn``'s transaction through the driver: COPY on PostgreSQL, executemany on SQLite.
+
+        (SQLAlchemy's per-row parameter handling costs more than the database's work at 100,000 rows.)
+        """
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if self.backend == "postgis":
+            with conn.connection.driver_connection.cursor() as cur, \
+                    cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
 
     def _check_versions(self, conn: sa.Connection, expected: dict[str, int]) -> None:
         """Refuse the write when a record's version is not the one the change was computed from (locks the rows)."""

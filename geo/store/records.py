@@ -58,9 +58,13 @@ def canon(name: str, value: object) -> object:
     return text if text != "" else None
 
 
+# One encoder for every value (json.dumps with ensure_ascii=False builds a new one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def dumps(value: object) -> str | None:
     """Return ``value`` as the JSON text of a change row (None stays SQL NULL)."""
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    return None if value is None else _ENCODE(value)
 
 
 def loads(text: str | None) -> object:

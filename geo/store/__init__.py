@@ -25,8 +25,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from geo.store.core import ChangeSet, Store, StoreBusy, StoreConflict, StoreError, parse_time, utc_now
+from geo.i18n import t
+from geo.store.core import ChangeSet, Store, parse_time, utc_now
 from geo.store.records import FIELDS, GEOMETRY, TIMELINE, records_from_frame
+from geo.store.tx import StoreBusy, StoreConflict, StoreError
 
 __all__ = ["open_store", "init_store", "default_location", "seed_records", "Store", "StoreError", "StoreBusy",
            "StoreConflict", "ChangeSet", "parse_time", "utc_now", "DEFAULT_PATH"]
@@ -102,14 +104,14 @@ def init_store(location: str | Path | None = None, force: bool = False) -> Store
     if _is_url(location):
         store = _store(location)
         if not store.is_empty() and not force:
-            raise StoreError(f"{location} already holds a register: use --force to replace it")
+            raise StoreError(t("store_not_empty", "en", location=location))
         with store._write() as conn:
             store.tables.meta.drop_all(conn)
         store.initialise(records, name, sha)
         return store
     path = Path(location)
     if path.exists() and not force and not _store(location).is_empty():
-        raise StoreError(f"{location} already holds a register: use --force to replace it (back it up first)")
+        raise StoreError(t("store_not_empty", "en", location=location))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".qtmap-", suffix=".gpkg", dir=path.parent)
     os.close(fd)
@@ -138,13 +140,13 @@ def open_store(location: str | Path | None = None, create: bool = True) -> Store
         store = _store(location)
         if store.schema_version() == 0:
             if not create:
-                raise StoreError(f"{location} has no register: run `python -m geo store init --store {location}`")
+                raise StoreError(t("store_missing", "en", location=location))
             return init_store(location)
         _migrate_if_needed(store)
         return store
     if not Path(location).exists():
         if not create:
-            raise StoreError(f"{location} does not exist: run `python -m geo store init`")
+            raise StoreError(t("store_missing", "en", location=location))
         return init_store(location)
     store = _store(location)
     _migrate_if_needed(store)

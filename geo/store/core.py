@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import sys
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +24,7 @@ import sqlalchemy as sa
 import geopandas as gpd
 import shapely
 
+from geo.i18n import t
 from geo.store import gpkg
 from geo.store.records import (
     FIELD_TYPES,
@@ -46,21 +44,10 @@ from geo.store.records import (
     timeline_rows,
 )
 from geo.store.tables import Tables, migrate, schema_version
+from geo.store.tx import StoreBusy, StoreConflict, StoreError, WriteTx, pause
 
 __all__ = ["Store", "StoreError", "StoreBusy", "StoreConflict", "ChangeSet", "utc_now", "parse_time",
            "typed_frame"]
-
-
-class StoreError(RuntimeError):
-    """A store operation that cannot be done as asked; the message says what to do."""
-
-
-class StoreBusy(StoreError):
-    """Another writer held the store for longer than the bounded wait."""
-
-
-class StoreConflict(StoreError):
-    """A record changed since it was read (its version moved on)."""
 
 
 @dataclass(frozen=True)
@@ -102,16 +89,8 @@ def parse_time(text: str) -> str:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
     except ValueError:
-        raise StoreError(f"cannot read the time {text!r}: give an ISO date or date-time in UTC, "
-                         "e.g. 2026-12-01 or 2026-12-01T08:30:00") from None
+        raise StoreError(t("store_bad_time", "en", text=repr(text))) from None
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _pause(point: str) -> None:
-    """Test hook: with QTMAP_STORE_PAUSE=point, stop here (inside the transaction) so a test can kill us."""
-    if os.environ.get("QTMAP_STORE_PAUSE") == point:
-        print(f"qtmap-store: paused at {point}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("QTMAP_STORE_PAUSE_SECONDS", "120")))
 
 
 def typed_frame(columns: dict[str, object], geometry: object) -> gpd.GeoDataFrame:
@@ -142,9 +121,9 @@ class Store:
         return f"Store({self.backend}: {self.location})"
 
     # --- transactions ---------------------------------------------------------------------------------------------
-    def _write(self):
+    def _write(self) -> WriteTx:
         """A connection whose transaction takes the write lock (SQLite BEGIN IMMEDIATE; PostgreSQL lock_timeout)."""
-        return _WriteTx(self)
+        return WriteTx(self.engine, self.backend, self.location)
 
     def _encode(self, value: str | None) -> object:
         if value is None:
@@ -273,7 +252,7 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(cs).where(cs.c.id == ident)).first()
         if row is None:
-            raise StoreError(f"no change set {ident}: `python -m geo history` lists them")
+            raise StoreError(t("store_no_changeset", "en", id=ident))
         return ChangeSet(**row._mapping)
 
     def record_history(self, record_id: str) -> list[tuple[ChangeSet, str, object, object]]:
@@ -300,7 +279,7 @@ class Store:
         with self._write() as conn:
             migrate(conn, self.tables, utc_now())
             if conn.execute(sa.select(sa.func.count()).select_from(self.tables.changesets)).scalar():
-                raise StoreError(f"{self.location} is not empty: use --force to replace it")
+                raise StoreError(t("store_not_empty", "en", location=self.location))
             diff = classify({}, seed, TRACKED)
             return self._commit(conn, diff, "qtmap", "seeded from the bundled data", "seed", source_name, sha256)
 
@@ -338,19 +317,19 @@ class Store:
         _require(by, reason)
         unknown = sorted(set(values) - set(TRACKED))
         if unknown:
-            raise StoreError(f"unknown field(s) {', '.join(unknown)}: use fields of geo/schema.py")
+            raise StoreError(t("store_unknown_fields", "en", fields=", ".join(unknown)))
         with self._write() as conn:
             current = self.current(conn, ids=[record_id])
             old = current.get(record_id)
             if old is None:
-                raise StoreError(f"no record {record_id!r} in the store")
+                raise StoreError(t("store_no_record", "en", id=record_id))
             if expected_version is not None and old["version"] != expected_version:
-                raise StoreConflict(f"record {record_id} is at version {old['version']}, not {expected_version}: "
-                                    "someone changed it meanwhile; reload and try again")
+                raise StoreConflict(t("store_stale_version", "en", id=record_id, version=old["version"],
+                                      expected=expected_version))
             changes = {k: (old.get(k), v) for k, v in values.items() if old.get(k) != v}
             diff = Diff(changed={record_id: changes} if changes else {}, unchanged=[] if changes else [record_id])
             if not changes:
-                raise StoreError(f"record {record_id}: nothing to change")
+                raise StoreError(t("store_edit_nothing", "en", id=record_id))
             return self._commit(conn, diff, by, reason, action, current=current)
 
     def retire(self, record_id: str, *, by: str, reason: str, expected_version: int | None = None) -> int:
@@ -417,7 +396,7 @@ class Store:
                 if v is not None and k != RETIRED]
         rows += [(cs_id, i, k, dumps(o), dumps(n)) for i, fields in changed.items() for k, (o, n) in fields.items()]
         self._bulk_insert(conn, "changes", ("changeset_id", "record_id", "field", "old", "new"), rows)
-        _pause("changes-written")
+        pause("changes-written")
         if new:
             columns = (*FIELDS, "version", "retired", "geom")
             self._bulk_insert(conn, "projects", columns, [
@@ -443,7 +422,7 @@ class Store:
                 conn.execute(t.timeline.delete().where(t.timeline.c.project_id.in_(ids[start:start + 5000])))
             self._bulk_insert(conn, "status_timeline", ("project_id", "status", "year", "source"),
                               [(i, *row) for i, value in timelines.items() for row in timeline_rows(value)])
-        _pause("rows-written")
+        pause("rows-written")
         return int(cs_id)
 
     def _bulk_insert(self, conn: sa.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -474,9 +453,8 @@ class Store:
             found.update({r.id: r.version for r in conn.execute(query)})
         moved = [i for i in ids if found.get(i) != expected[i]]
         if moved:
-            raise StoreConflict(f"{len(moved)} record(s) changed by another writer meanwhile "
-                                f"({', '.join(moved[:5])}{'…' if len(moved) > 5 else ''}): nothing was written; "
-                                "run the command again")
+            raise StoreConflict(t("store_moved", "en", n=len(moved),
+                                  ids=", ".join(moved[:5]) + ("…" if len(moved) > 5 else "")))
 
     # --- integrity ----------------------------------------------------------------------------------------------------
     def check(self) -> list[str]:
@@ -518,48 +496,4 @@ def _derive_timelines(changed: dict[str, dict[str, tuple[object, object]]],
 
 def _require(by: str, reason: str) -> None:
     if not (by or "").strip() or not (reason or "").strip():
-        raise StoreError("every change needs an author and a reason: give --by NAME --reason TEXT")
-
-
-class _WriteTx:
-    """Context manager: a connection in a write transaction, committed on success unless ``rollback_only``."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def __enter__(self) -> sa.Connection:
-        self.conn = self.store.engine.connect().execution_options(qtmap_write=True)
-        self.conn.info["rollback_only"] = False
-        try:
-            self.tx = self.conn.begin()
-            if self.store.backend == "postgis":
-                timeout = float(os.environ.get("QTMAP_STORE_TIMEOUT", "10"))
-                self.conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(timeout * 1000)}ms'")
-        except sa.exc.OperationalError as exc:
-            self.conn.close()
-            raise _translate(exc, self.store) from None
-        return self.conn
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        try:
-            if kind is None and not self.conn.info["rollback_only"]:
-                self.tx.commit()
-            else:
-                self.tx.rollback()
-        except sa.exc.OperationalError as err:
-            raise _translate(err, self.store) from None
-        finally:
-            self.conn.close()
-        if isinstance(exc, sa.exc.IntegrityError):
-            raise StoreConflict(f"another writer added the same record(s) meanwhile: nothing was written; run the "
-                                f"command again ({str(exc.orig).splitlines()[0]})") from None
-        if isinstance(exc, sa.exc.OperationalError):
-            raise _translate(exc, self.store) from None
-        return False
-
-
-def _translate(exc: sa.exc.OperationalError, store: Store) -> StoreError:
-    text = str(exc.orig)
-    if "locked" in text or "lock timeout" in text or "LockNotAvailable" in type(exc.orig).__name__:
-        return StoreBusy(f"{store.location}: the store is busy (another write is in progress); try again")
-    return StoreError(f"{store.location}: {text.splitlines()[0]}")
+        raise StoreError(t("store_need_author", "en"))

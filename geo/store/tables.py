@@ -16,6 +16,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.types import UserDefinedType
 
+from geo.i18n import t
 from geo.store import gpkg
 from geo.store.records import FIELD_TYPES, FIELDS
 
@@ -128,8 +129,7 @@ def migrate(conn: sa.Connection, tables: Tables, now: str) -> int:
     """Apply the pending migrations inside the caller's transaction; return the resulting version."""
     current = schema_version(conn, tables)
     if current > SCHEMA_VERSION:
-        raise RuntimeError(f"the store has schema version {current}, newer than this qtmap ({SCHEMA_VERSION}): "
-                           "update qtmap")
+        raise RuntimeError(t("store_schema_newer", "en", found=current, known=SCHEMA_VERSION))
     if current == 0:
         if tables.backend == "gpkg" and not sa.inspect(conn).has_table("gpkg_contents"):
             for statement in gpkg.metadata_ddl():

@@ -110,6 +110,24 @@ def typed_frame(columns: dict[str, object], geometry: object) -> gpd.GeoDataFram
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
 
 
+def _frame_from_arrow(table, geometry_column: str) -> gpd.GeoDataFrame:
+    """The register from an Arrow table read by pyogrio (columns converted by Arrow, not value by value)."""
+    data: dict[str, object] = {}
+    for name in FIELDS:
+        col = table.column(name)
+        kind = FIELD_TYPES[name]
+        if kind == "int":
+            data[name] = pd.array(col.to_pandas(), dtype="Int64")
+        elif kind == "float":
+            data[name] = col.to_numpy(zero_copy_only=False).astype(float)
+        elif kind == "bool" and col.null_count == 0:
+            data[name] = col.to_numpy(zero_copy_only=False).astype(bool)
+        else:
+            data[name] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
+    geometry = shapely.from_wkb(table.column(geometry_column).to_numpy(zero_copy_only=False))
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+
 class Store:
     """The project register in a database (use :func:`geo.store.open_store`)."""
 
@@ -215,9 +233,9 @@ class Store:
         if self.backend == "gpkg":
             import pyogrio
 
-            raw = pyogrio.read_dataframe(self.location, layer="projects", columns=list(FIELDS), where="retired = 0",
-                                         fid_as_index=False, use_arrow=True)
-            geoms = raw.geometry.array
+            meta, table = pyogrio.read_arrow(self.location, layer="projects", columns=list(FIELDS),
+                                             where="retired = 0")
+            return _frame_from_arrow(table, meta.get("geometry_name") or "geom")
         else:
             query = sa.text(f"SELECT {', '.join(FIELDS)}, geom FROM projects WHERE NOT retired ORDER BY fid")
             with self.engine.connect() as conn:

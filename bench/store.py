@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -117,11 +118,13 @@ def main(argv: list[str] | None = None) -> int:
                     pg_root = Path(tempfile.mkdtemp(prefix="qtmap-bench-pg-"))
                     server = PostgisServer(pg_root)
                     location = server.new_database()
+            load_before = os.getloadavg()
             results[backend] = bench_backend(location, args.rows, args.load_rows, tmp, lambda m: print(m, flush=True))
+            results[backend]["load_average_start_end"] = [round(x, 2) for x in (*load_before, *os.getloadavg())]
         if server is not None:
             server.stop()
     OUT.mkdir(exist_ok=True)
-    (OUT / "store.json").write_text(json.dumps(results, indent=2))
+    (OUT / f"store_{'_'.join(results)}.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     return 0
 

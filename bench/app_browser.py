@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer  # noqa: E402
 from test_browser import COUNT_PROJECTS, map_frame  # noqa: E402
 
-from geo.bundled import load_register  # noqa: E402
+from geo.register import load_register  # noqa: E402
 
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 

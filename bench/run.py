@@ -258,13 +258,14 @@ def work_inproc(csv: Path, repeat: int) -> dict[str, object]:
 
     from geo.bundled import ATTRIBUTION_SHORT, load_all, load_zones
     from geo.filters import Filters, apply_filters, with_search_index
+    from geo.register import bundled_references
     from geo.validate import validate_file
     from layers import projects as project_layer
     from layers.maps import standalone_map
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
-    report = validate_file(csv, kind="project")
+    report = validate_file(csv, kind="project", references=bundled_references(), lang="en")
     t_validate = time.perf_counter() - t0
     if report.exit_code != 0:
         raise SystemExit("invalid register: " + "; ".join(report.lines()[:3]))
@@ -292,8 +293,9 @@ def work_inproc(csv: Path, repeat: int) -> dict[str, object]:
 
 def work_filter(csv: Path, repeat: int) -> dict[str, object]:
     """apply_filters on the register with its search index precomputed (as the app holds it)."""
-    from geo.bundled import load_register, load_zones
+    from geo.bundled import load_zones
     from geo.filters import Filters, apply_filters
+    from geo.register import load_register
 
     projects = load_register(csv)
     zones = load_zones()
@@ -624,7 +626,7 @@ def work_app_browser(timeout_s: float) -> dict[str, object]:
 
     from playwright.sync_api import sync_playwright
 
-    from geo.bundled import load_register
+    from geo.register import load_register
     from geo.schema import label
 
     projects = load_register(os.environ.get("QTMAP_PROJECTS") or None)

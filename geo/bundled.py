@@ -16,22 +16,16 @@ import pandas as pd
 
 import geopandas as gpd
 
+from geo.schema import ENTITY_KINDS, FILES, ZONE_KINDS
+
+__all__ = [
+    "ATTRIBUTION", "ATTRIBUTION_SHORT", "DATA_DATE", "DATA_DIR", "FILES", "ZONE_KINDS", "load_aggregates", "load_all",
+    "load_layer", "load_sources", "load_timeline", "load_zones", "zone_ids",
+]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-# Layer kind -> file under data/ (one file per kind).
-FILES: dict[str, str] = {
-    "project": "projects.geojson",
-    "industrial_park": "industrial_parks.geojson",
-    "economic_zone": "economic_zones.geojson",
-    "industrial_cluster": "industrial_clusters.geojson",
-    "infrastructure": "infrastructure.geojson",
-    "district_seat": "district_seats.geojson",
-    "province": "base/province.geojson",
-    "neighbour": "base/neighbours.geojson",
-    "border": "base/border_vnm_lao.geojson",
-    "coastline": "base/coastline.geojson",
-    "road": "base/roads_national.geojson",
-}
+# Layer kind -> file under data/ (one file per kind): FILES, from the kinds registry geo.schema.KINDS.
 
 # Attribution to show with each bundled base layer (see data/SOURCES.md).
 ATTRIBUTION = (
@@ -53,10 +47,7 @@ def _read(kind: str) -> gpd.GeoDataFrame:
     from geo.readers import coerce_to_schema
 
     gdf = gpd.read_file(DATA_DIR / FILES[kind], engine="pyogrio")
-    return coerce_to_schema(gdf, kind) if kind in _ENTITY else gdf
-
-
-_ENTITY = {"project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure", "district_seat"}
+    return coerce_to_schema(gdf, kind) if kind in ENTITY_KINDS else gdf
 
 
 def load_layer(kind: str) -> gpd.GeoDataFrame:
@@ -75,12 +66,15 @@ def load_sources() -> dict[str, str]:
     return {r.key: (r.url or r.description) for r in df.itertuples()}
 
 
+def load_timeline() -> pd.DataFrame:
+    """Return the bundled status timelines (data/status_timeline.csv): project_id, status, year, source."""
+    return pd.read_csv(DATA_DIR / "status_timeline.csv", dtype={"project_id": str, "status": str, "year": "Int64",
+                                                                "source": str}, keep_default_na=False)
+
+
 def load_aggregates() -> pd.DataFrame:
     """Return the conclusion's reported figures (data/src/aggregates.csv)."""
     return pd.read_csv(DATA_DIR / "src" / "aggregates.csv", dtype={"compare_filter": str}, keep_default_na=False)
-
-
-ZONE_KINDS: tuple[str, ...] = ("industrial_park", "economic_zone", "industrial_cluster")
 
 
 def load_zones() -> gpd.GeoDataFrame:
@@ -96,25 +90,3 @@ def load_zones() -> gpd.GeoDataFrame:
 def zone_ids() -> tuple[str, ...]:
     """Ids of every bundled park, economic zone and cluster."""
     return tuple(load_zones()["id"])
-
-
-def load_register(path: str | Path | None = None, crs: str | None = None, index: bool = True) -> gpd.GeoDataFrame:
-    """Return the project register: the bundled one, or the file at ``path`` if valid.
-
-    ``index`` precomputes the text-search column (the app filters many times; a
-    one-off export without a text query does not need it). Raises ValueError with
-    the validator's report (one line per problem) when the file has problems:
-    nothing is loaded partially.
-    """
-    from geo.filters import with_search_index
-
-    if path is None:
-        data = load_layer("project")
-    else:
-        from geo.validate import validate_file
-
-        report = validate_file(path, kind="project", crs=crs)
-        if report.exit_code != 0:
-            raise ValueError("\n".join(report.lines()))
-        data = report.data
-    return with_search_index(data) if index else data

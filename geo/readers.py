@@ -50,7 +50,24 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from geo.schema import KINDS, VOCABULARIES, fold, normalise_term
+from geo.schema import (  # the column names and column_key are re-exported (see __all__)
+    KINDS,
+    LAT_COLUMNS,
+    LON_COLUMNS,
+    VOCABULARIES,
+    WKT_COLUMNS,
+    X_COLUMNS,
+    Y_COLUMNS,
+    column_key,
+    normalise_term,
+)
+
+__all__ = [
+    "CRS_ALIASES", "LAT_COLUMNS", "LON_COLUMNS", "MAX_UNZIPPED_BYTES", "READ_SUFFIXES", "TABLE_DRIVERS",
+    "WKT_COLUMNS", "X_COLUMNS", "Y_COLUMNS", "RawLayer", "ReadError", "coerce_to_schema", "column_key",
+    "coordinate_columns", "decode_text", "driver_for", "layer_from_frame", "layer_from_table", "parse_crs",
+    "parse_numbers", "read_file", "read_raw", "read_text_table", "read_xlsx_table", "sniff_delimiter", "text_values",
+]
 
 # File suffix -> driver; one reader per driver (see _READERS at the end of the module).
 _EXTENSION_TO_DRIVER: dict[str, str] = {
@@ -63,6 +80,7 @@ _EXTENSION_TO_DRIVER: dict[str, str] = {
     ".tsv": "CSV",
     ".xlsx": "XLSX",
 }
+READ_SUFFIXES: tuple[str, ...] = tuple(_EXTENSION_TO_DRIVER)  # every suffix read_raw accepts (the app's uploads)
 TABLE_DRIVERS: tuple[str, ...] = ("CSV", "XLSX")
 
 # Short names of the CRSs Vietnamese survey data comes in (value: anything pyproj.CRS accepts).
@@ -72,12 +90,7 @@ CRS_ALIASES: dict[str, str] = {
     "wgs84": "EPSG:4326",
 }
 
-# Coordinate column names, as compared by column_key (folded, letters and digits only).
-LON_COLUMNS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "kinhdo")
-LAT_COLUMNS: tuple[str, ...] = ("lat", "latitude", "vido")
-X_COLUMNS: tuple[str, ...] = ("x", "easting", "toadox", "east")
-Y_COLUMNS: tuple[str, ...] = ("y", "northing", "toadoy", "north")
-WKT_COLUMNS: tuple[str, ...] = ("wkt", "geometry", "geom")
+# Coordinate column names (LON_COLUMNS, ...) and column_key live in geo.schema.
 
 _DELIMITERS: tuple[str, ...] = ("\t", ";", ",")
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -162,12 +175,6 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     s = s.str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True)
     num = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
     return num.where(np.isfinite(num))
-
-
-def column_key(name: object) -> str:
-    """Fold a column name for matching: no diacritics, no units in brackets, letters and digits only."""
-    name = re.sub(r"[(\[].*?[)\]]", "", str(name))
-    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 def parse_crs(text: str) -> CRS:

@@ -22,6 +22,7 @@ import pytest
 import shapely
 
 from geo.bundled import ATTRIBUTION_SHORT, load_all, load_layer
+from geo.register import bundled_references
 from geo.schema import codes
 from geo.validate import validate_file
 from layers import maps
@@ -47,7 +48,7 @@ def register(tmp_path_factory) -> tuple[pd.DataFrame, Path]:
 
 def test_synthetic_register_is_valid_for_kind_project(register):
     _, csv = register
-    report_ = validate_file(csv, kind="project")
+    report_ = validate_file(csv, kind="project", references=bundled_references())
     assert report_.exit_code == 0, report_.lines()[:5]
     assert [p for p in report_.problems if not p.note] == []
     data = report_.data
@@ -141,7 +142,7 @@ def _bulk_page(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
     df.loc[1, "name_vi"] = "{{ 7*7 }}"
     df.loc[0, "investor"] = EVIL
     csv = synth.write_csv(df, tmp_path / "bulk.csv")
-    gdf = validate_file(csv, kind="project").data
+    gdf = validate_file(csv, kind="project", references=bundled_references()).data
     layers = {k: v for k, v in load_all().items() if k != "project"}
     m = maps.base_map(layers, "vi", ATTRIBUTION_SHORT)
     group = maps.project_group(gdf, "vi", maps.area_counts(layers))

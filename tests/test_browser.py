@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import ARTIFACTS, StreamlitServer
 
-from geo.bundled import load_register
+from geo.register import load_register
 
 pytestmark = pytest.mark.browser
 

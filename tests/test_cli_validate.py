@@ -13,13 +13,16 @@ from pyproj import Transformer
 from geo.bundled import DATA_DIR
 
 REPO = Path(__file__).resolve().parent.parent
+CRS_NAMES = {"vn2000-utm48": "VN-2000 / UTM zone 48N", "vn2000-tm3-quangtri": "VN-2000 / TM-3 106-15"}
 HEADER = "id,name_vi,sector,status,location_confidence,sources"
 ROWS = [("P1", "Nhà máy gỗ MDF VRG Quảng Trị", "processing", "operating", "low", "KL11", 106.7321, 16.6453),
         ("P2", "Nhà máy xi măng Đông Hà", "Vật liệu xây dựng", "đang xây dựng", "medium", "S01", 107.0912, 16.8134)]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "geo", "validate", *args], cwd=REPO, capture_output=True,
+    """``python -m geo validate ARGS``, in English unless ARGS give --lang."""
+    lang = () if "--lang" in args else ("--lang", "en")
+    result = subprocess.run([sys.executable, "-m", "geo", "validate", *args, *lang], cwd=REPO, capture_output=True,
                             text=True, timeout=120)
     assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
     return result
@@ -54,7 +57,8 @@ def test_valid_bundled_file_exits_0():
 def test_kind_option():
     result = run(str(DATA_DIR / "infrastructure.geojson"), "--kind", "infrastructure")
     assert result.returncode == 0
-    assert "(infrastructure)" in result.stdout
+    assert result.stdout.splitlines()[0].startswith("infrastructure.geojson: OK, ")
+    assert result.stdout.splitlines()[0].endswith(" features (infrastructure)")
 
 
 def test_problems_exit_1_with_located_lines(tmp_path):
@@ -68,7 +72,8 @@ def test_crs_option(tmp_path, crs, epsg):
     path = xy_csv(tmp_path / "toa_do.csv", epsg)
     without = run(str(path))
     assert without.returncode == 1
-    assert f"--crs {crs}" in without.stdout
+    assert f"toa_do.csv: the X/Y columns 'x'/'y' have no CRS; they look like {CRS_NAMES[crs]} metres: add --crs {crs}" \
+        in without.stdout.splitlines()
     with_crs = run(str(path), "--crs", crs)
     assert with_crs.returncode == 0, with_crs.stdout
     assert with_crs.stdout.startswith("toa_do.csv: OK, 2 features (project)")
@@ -99,3 +104,31 @@ def test_unknown_kind_is_a_usage_error():
     result = run(str(DATA_DIR / "projects.geojson"), "--kind", "park")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_messages_are_vietnamese_by_default(tmp_path):
+    path = lonlat_csv(tmp_path / "du_an.csv", sector="thep khi")
+    result = run(str(path), "--lang", "vi")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith(
+        "du_an.csv:dòng 3: sector='thep khi': sector không có trong danh mục")
+    assert result.stderr.strip() == "du_an.csv: tệp có 1 lỗi"
+    default = subprocess.run([sys.executable, "-m", "geo", "validate", str(path)], cwd=REPO, capture_output=True,
+                             text=True, timeout=120)
+    assert (default.stdout, default.stderr) == (result.stdout, result.stderr)
+
+
+def test_valid_file_in_vietnamese():
+    result = run(str(DATA_DIR / "projects.geojson"), "--lang", "vi")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "projects.geojson: hợp lệ, 26 đối tượng (dự án)"
+    assert result.stderr == ""
+
+
+def test_problem_count_on_stderr_is_plural_correct(tmp_path):
+    one = run(str(lonlat_csv(tmp_path / "a.csv", sector="thep")))
+    assert one.stderr.strip() == "a.csv: the file has 1 problem"
+    lines = lonlat_csv(tmp_path / "b.csv", sector="thep").read_text(encoding="utf-8").replace("processing", "xyz")
+    (tmp_path / "b.csv").write_text(lines, encoding="utf-8")
+    two = run(str(tmp_path / "b.csv"))
+    assert two.stderr.strip() == "b.csv: the file has 2 problems"

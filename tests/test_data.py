@@ -11,6 +11,7 @@ import shapely
 
 from geo.bundled import DATA_DIR, FILES, load_layer, load_sources, zone_ids
 from geo.readers import read_file
+from geo.register import bundled_references
 from geo.schema import BASE_KINDS, ENTITY_KINDS, codes
 from geo.validate import validate_file
 
@@ -82,7 +83,8 @@ def test_counts_match_the_source_tables(kind):
 
 @pytest.mark.parametrize("kind", list(FILES))
 def test_bundled_files_pass_their_own_validator(kind):
-    report = validate_file(DATA_DIR / FILES[kind], kind=kind, strict=True)
+    report = validate_file(DATA_DIR / FILES[kind], kind=kind, strict=True, references=bundled_references(),
+                           lang="en")
     assert report.exit_code == 0, "\n".join(report.lines())
     assert report.lines() == [f"{FILES[kind].rsplit('/', 1)[-1]}: OK, {len(load_layer(kind))} feature"
                               f"{'' if len(load_layer(kind)) == 1 else 's'} ({kind})"]
@@ -90,7 +92,7 @@ def test_bundled_files_pass_their_own_validator(kind):
 
 @pytest.mark.parametrize("kind", list(FILES))
 def test_bundled_files_pass_with_a_guessed_kind(kind):
-    report = validate_file(DATA_DIR / FILES[kind])
+    report = validate_file(DATA_DIR / FILES[kind], references=bundled_references())
     assert (report.kind, report.exit_code) == (kind, 0), report.lines()
 
 
@@ -98,7 +100,7 @@ def test_bundled_files_pass_with_a_guessed_kind(kind):
 def test_source_tables_pass_the_validator(kind):
     """data/src/*.csv are registers like a planner's: they validate (geometry_quality is added by build.py)."""
     name = FILES[kind].replace(".geojson", ".csv")
-    report = validate_file(DATA_DIR / "src" / name, kind=kind)
+    report = validate_file(DATA_DIR / "src" / name, kind=kind, references=bundled_references())
     assert report.exit_code == 0, report.lines()
 
 
@@ -130,6 +132,6 @@ def test_build_reproduces_the_committed_files(tmp_path):
     if not (build.SHARED / "data" / "base").is_dir():
         pytest.skip(f"the build inputs are not here ({build.SHARED})")
     build.main(tmp_path)
-    for name in [*FILES.values(), "sources.csv"]:
+    for name in [*FILES.values(), "sources.csv", "status_timeline.csv"]:
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), \
             f"data/{name} is out of date: run `python data/build.py` and commit the result"

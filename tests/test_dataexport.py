@@ -14,7 +14,7 @@ import pytest
 import geopandas as gpd
 import pyogrio
 
-from geo import bundled
+from geo import bundled, register
 from geo.dataexport import neutralise, write_data
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
 
@@ -23,7 +23,7 @@ FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tcmd", "\r=1+1",
 
 @pytest.fixture(scope="module")
 def projects() -> gpd.GeoDataFrame:
-    return bundled.load_register()
+    return register.load_register()
 
 
 @pytest.fixture(scope="module")

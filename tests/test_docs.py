@@ -42,13 +42,18 @@ def test_every_cli_command_is_documented():
         assert f"`{name} " in README, name
 
 
-def test_readme_validator_example_is_the_real_output():
-    block = re.search(r"```text\n\$ python -m geo validate (\S+)\n(.*?)```", README, re.S)
-    path, shown = block.group(1), block.group(2).splitlines()
-    result = subprocess.run([sys.executable, "-m", "geo", "validate", path], cwd=ROOT, capture_output=True,
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_readme_validator_example_is_the_real_output(lang):
+    """README shows the validator in English (--lang en) and in the default, Vietnamese; both are real output."""
+    blocks = re.findall(r"```text\n\$ python -m geo validate ([^\n]+)\n(.*?)```", README, re.S)
+    found = [(args.split(), body.splitlines()) for args, body in blocks if ("--lang en" in args) == (lang == "en")]
+    assert len(found) == 1, f"README needs one validator example in {lang}"
+    (args, shown), = found
+    result = subprocess.run([sys.executable, "-m", "geo", "validate", *args], cwd=ROOT, capture_output=True,
                             text=True, check=False)
     assert result.returncode == 1
     actual = result.stdout.splitlines()
+    assert len(shown) >= 5
     for line in shown:
         if line.endswith("..."):
             assert any(a.startswith(line[:-3].rstrip()) for a in actual), line

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 import geopandas as gpd
 import shapely
 
-from geo import bundled
+from geo import bundled, register
 from geo.export import ExportOptions, export_atlas, export_map, render_map
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.schema import codes, label
@@ -47,7 +47,7 @@ def _pixels(path: Path) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def projects() -> gpd.GeoDataFrame:
-    return bundled.load_register()
+    return register.load_register()
 
 
 @pytest.fixture(scope="module")

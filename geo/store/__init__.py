@@ -18,11 +18,13 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 
 from geo.i18n import t
@@ -50,6 +52,10 @@ def _engine(location: str) -> sa.Engine:
     """One engine per location and process (connection pool)."""
     timeout = float(os.environ.get("QTMAP_STORE_TIMEOUT", "10"))
     if _is_url(location):
+        try:
+            import psycopg  # noqa: F401 - the driver SQLAlchemy's postgresql+psycopg dialect uses
+        except ImportError as exc:
+            raise StoreError(f"PostGIS stores need psycopg: pip install -r requirements.txt ({exc})") from None
         url = location.replace("postgres://", "postgresql://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
         return sa.create_engine(url, pool_pre_ping=True)
     engine = sa.create_engine(f"sqlite:///{location}", connect_args={"timeout": timeout})
@@ -73,21 +79,19 @@ def _store(location: str) -> Store:
 
 
 def seed_records() -> tuple[dict[str, dict[str, object]], str, str]:
-    """Return the bundled register as canonical records (with timelines), its file name and SHA-256."""
+    """Return the bundled register as canonical records with their status timelines, its file name and SHA-256.
+
+    A project without a row in the bundled timelines gets one from its status and status_year.
+    """
     from geo import bundled
 
     data = bundled.load_layer("project")
     records = records_from_frame(data, (*FIELDS, GEOMETRY))
-    loader = getattr(bundled, "load_timeline", None)  # the timeline engineer's seed, when it exists
-    if loader is not None:
-        frame = loader()
-        for ident, rows in frame.groupby("project_id", sort=False):
-            if ident in records:
-                import json
-
-                records[ident][TIMELINE] = json.dumps(
-                    [[r.status, None if r.year is None else int(r.year), r.source] for r in rows.itertuples()],
-                    ensure_ascii=False)
+    for ident, rows in bundled.load_timeline().groupby("project_id", sort=False):  # data/status_timeline.csv
+        if ident in records:
+            records[ident][TIMELINE] = json.dumps(
+                [[r.status, None if pd.isna(r.year) else int(r.year), r.source] for r in rows.itertuples()],
+                ensure_ascii=False)
     path = bundled.DATA_DIR / bundled.FILES["project"]
     return records, f"data/{bundled.FILES['project']}", hashlib.sha256(path.read_bytes()).hexdigest()
 

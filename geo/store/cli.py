@@ -14,10 +14,11 @@ from pathlib import Path
 
 from geo.i18n import t
 from geo.schema import KINDS
-from geo.store import StoreBusy, StoreConflict, StoreError, init_store, open_store, parse_time
-from geo.store.records import FIELDS, GEOMETRY, KIND, Diff, records_from_frame, show_value
 
-__all__ = ["add_commands", "add_store_options", "load_from_store", "plan_lines", "run_guarded"]
+# geo.store (SQLAlchemy) is imported inside the commands: building the parser must stay cheap for every command.
+
+__all__ = ["add_commands", "add_store_options", "load_from_store", "plan_lines", "register_from_store",
+           "run_guarded", "validate_against_store"]
 
 LANG = "en"
 
@@ -34,6 +35,8 @@ def add_store_options(p: argparse.ArgumentParser, as_of: bool = True) -> None:
 
 def run_guarded(fn, *args) -> int:
     """Run a store command; turn store errors into a message on stderr and an exit code."""
+    from geo.store import StoreBusy, StoreConflict, StoreError
+
     try:
         return fn(*args)
     except (StoreBusy, StoreConflict) as exc:
@@ -46,6 +49,8 @@ def run_guarded(fn, *args) -> int:
 
 def load_from_store(location: str | None, as_of: str | None):
     """Return the register held by the store (as recorded at ``as_of``); exit 1 with a message if impossible."""
+    from geo.store import StoreError, open_store, parse_time
+
     try:
         return open_store(location).load(parse_time(as_of) if as_of else None)
     except StoreError as exc:
@@ -53,16 +58,35 @@ def load_from_store(location: str | None, as_of: str | None):
         raise SystemExit(1) from None
 
 
+def register_from_store(location: str | None, as_of: str | None, query: str = ""):
+    """The store's register (with its search index when ``query``) and status timelines, now or at ``as_of``."""
+    from geo.filters import with_search_index
+    from geo.store import StoreError, open_store, parse_time
+
+    try:
+        store = open_store(location)
+        moment = parse_time(as_of) if as_of else None
+        projects, timeline = store.load(moment), store.timeline(moment)
+    except StoreError as exc:
+        print(t("store_error", LANG, message=str(exc)), file=sys.stderr)
+        raise SystemExit(1) from None
+    return (with_search_index(projects) if query else projects), timeline
+
+
 def _given_fields(report) -> tuple[str, ...]:
     """The schema fields the file itself has (columns the validator only defaulted are not given), and geometry."""
+    from geo.store.records import FIELDS, GEOMETRY
+
     defaulted = {n.field or "" for n in report.notes} | {name for name in FIELDS for n in report.notes
                                                          if n.message.startswith(f"no {name} column")}
     given = tuple(name for name in FIELDS if name in report.data.columns and name not in defaulted)
     return (*given, GEOMETRY) if report.data.geometry.notna().any() else given
 
 
-def plan_lines(diff: Diff, label: str, fields: tuple[str, ...]) -> list[str]:
-    """The summary line with the four counts, then one line per change."""
+def plan_lines(diff, label: str, fields: tuple[str, ...]) -> list[str]:
+    """The summary line with the four counts, then one line per change (``diff``: a geo.store.records.Diff)."""
+    from geo.store.records import FIELDS, show_value
+
     counts = diff.counts()
     lines = [t("store_import_summary", LANG, file=label, **counts)]
     for ident, rec in diff.new.items():
@@ -80,11 +104,13 @@ def plan_lines(diff: Diff, label: str, fields: tuple[str, ...]) -> list[str]:
 
 def _read_import(file: Path, kind: str | None, crs: str | None):
     """Validate ``file`` exactly as ``validate`` does; return (report, records, fields) or exit with the problems."""
+    from geo.register import bundled_references
+    from geo.store.records import FIELDS, KIND, records_from_frame
     from geo.validate import validate_file
 
     if kind not in (None, KIND):
         raise SystemExit(t("store_kind_only", LANG, kind=kind, store_kind=KIND))
-    report = validate_file(file, kind=KIND, crs=crs)
+    report = validate_file(file, kind=KIND, crs=crs, references=bundled_references())
     if report.exit_code != 0:
         for line in report.lines():
             print(line, file=sys.stderr)
@@ -102,6 +128,8 @@ def _read_import(file: Path, kind: str | None, crs: str | None):
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Merge a project register file into the store as one change set (match by id; see --dry-run)."""
+    from geo.store import open_store
+
     report, incoming, fields = _read_import(args.file, args.kind, args.crs)
     sha = hashlib.sha256(args.file.read_bytes()).hexdigest()
     store = open_store(args.store)
@@ -120,6 +148,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def validate_against_store(report, location: str | None) -> list[str]:
     """What importing a valid file would change in the store (``validate --against-store``)."""
+    from geo.store import open_store
+    from geo.store.records import records_from_frame
+
     fields = _given_fields(report)
     incoming = records_from_frame(report.data, fields)
     return plan_lines(open_store(location).plan_import(incoming, fields), report.file, fields)
@@ -127,6 +158,9 @@ def validate_against_store(report, location: str | None) -> list[str]:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """List the change sets, newest first, or one record's field history (--id)."""
+    from geo.store import StoreError, open_store
+    from geo.store.records import show_value
+
     store = open_store(args.store)
     if args.id:
         rows = store.record_history(args.id)
@@ -147,6 +181,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_revert(args: argparse.Namespace) -> int:
     """Undo one change set as a new change set; fields changed again later are kept and listed."""
+    from geo.store import open_store
+
     store = open_store(args.store)
     ident, conflicts = store.revert(args.changeset, by=args.by, reason=args.reason)
     for line in conflicts:
@@ -160,6 +196,8 @@ def cmd_revert(args: argparse.Namespace) -> int:
 
 def cmd_store_init(args: argparse.Namespace) -> int:
     """Create a store and seed it from the bundled data (refuses a non-empty store without --force)."""
+    from geo.store import init_store
+
     store = init_store(args.store, force=args.force)
     print(t("store_created", LANG, location=store.location, n=len(store.load()), backend=store.backend))
     return 0
@@ -167,6 +205,8 @@ def cmd_store_init(args: argparse.Namespace) -> int:
 
 def cmd_store_check(args: argparse.Namespace) -> int:
     """Verify that replaying the history gives the current state; exit 1 listing the discrepancies."""
+    from geo.store import open_store
+
     store = open_store(args.store, create=False)
     problems = store.check()
     for line in problems:

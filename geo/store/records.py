@@ -103,8 +103,11 @@ def timeline_rows(value: str | None) -> list[list[object]]:
 
 
 def seed_timeline(record: dict[str, object]) -> str | None:
-    """A timeline of one row, the record's status and status year (when it has a status)."""
-    if record.get("status") is None:
+    """A timeline of one row: the record's status and status year.
+
+    None without both (geo.timeline keeps a project without timeline rows and without a year in every year).
+    """
+    if record.get("status") is None or record.get("status_year") is None:
         return None
     return json.dumps([[record["status"], record.get("status_year"), record.get("sources")]], ensure_ascii=False)
 

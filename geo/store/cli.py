@@ -15,8 +15,6 @@ from pathlib import Path
 from geo.i18n import t
 from geo.schema import KINDS
 
-# geo.store (SQLAlchemy) is imported inside the commands: building the parser must stay cheap for every command.
-
 __all__ = ["add_commands", "add_store_options", "load_from_store", "plan_lines", "register_from_store",
            "run_guarded", "validate_against_store"]
 

@@ -35,7 +35,9 @@ __all__ = ["KIND", "FIELDS", "FIELD_TYPES", "GEOMETRY", "TIMELINE", "RETIRED", "
 KIND = "project"
 FIELDS: tuple[str, ...] = tuple(f.name for f in KINDS[KIND].fields)  # the single definition: geo/schema.py
 FIELD_TYPES: dict[str, str] = {f.name: f.type for f in KINDS[KIND].fields}
-GEOMETRY, TIMELINE, RETIRED = "geometry", "timeline", "retired"
+GEOMETRY = "geometry"
+TIMELINE = "timeline"
+RETIRED = "retired"
 TRACKED: tuple[str, ...] = (*FIELDS, GEOMETRY, TIMELINE, RETIRED)  # every versioned field of a record
 
 

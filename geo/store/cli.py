@@ -100,7 +100,7 @@ def plan_lines(diff, label: str, fields: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def _read_import(file: Path, kind: str | None, crs: str | None):
+def _read_import(file: Path, kind: str | None, crs: str | None, lang: str = "vi"):
     """Validate ``file`` exactly as ``validate`` does; return (report, records, fields) or exit with the problems."""
     from geo.register import bundled_references
     from geo.store.records import FIELDS, KIND, records_from_frame
@@ -108,7 +108,7 @@ def _read_import(file: Path, kind: str | None, crs: str | None):
 
     if kind not in (None, KIND):
         raise SystemExit(t("store_kind_only", LANG, kind=kind, store_kind=KIND))
-    report = validate_file(file, kind=KIND, crs=crs, references=bundled_references())
+    report = validate_file(file, kind=KIND, crs=crs, references=bundled_references(), lang=lang)
     if report.exit_code != 0:
         for line in report.lines():
             print(line, file=sys.stderr)
@@ -128,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Merge a project register file into the store as one change set (match by id; see --dry-run)."""
     from geo.store import open_store
 
-    report, incoming, fields = _read_import(args.file, args.kind, args.crs)
+    report, incoming, fields = _read_import(args.file, args.kind, args.crs, args.lang)
     sha = hashlib.sha256(args.file.read_bytes()).hexdigest()
     store = open_store(args.store)
     ident, diff = store.import_records(incoming, fields, by=args.by, reason=args.reason, source_name=args.file.name,
@@ -242,6 +242,8 @@ def add_commands(sub) -> None:
     p.add_argument("--kind", choices=sorted(KINDS), default=None, help="layer kind of the file (the store holds "
                    "the project register)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, EPSG:3405)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the validator's messages "
+                   "(default: vi, as for validate)")
     p.add_argument("--retire-absent", action="store_true", help="retire records the file does not have (kept "
                    "otherwise)")
     p.set_defaults(func=lambda a: run_guarded(cmd_import, a))

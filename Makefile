@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: serve test lint bench data browser-deps
+.PHONY: serve test lint bench data browser-deps store-deps
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +18,22 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
+# PostgreSQL 15 and PostGIS 3 (the store tests start a throwaway server with initdb/pg_ctl).
+store-deps:
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis postgresql-15-postgis-3 >/dev/null; \
+	fi
+
 serve: $(BIN)/.installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(BIN)/.installed browser-deps
+test: $(BIN)/.installed browser-deps store-deps
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-bench: $(BIN)/.installed browser-deps
+bench: $(BIN)/.installed browser-deps store-deps
 	$(BIN)/python -m bench.run
 
 data: $(BIN)/.installed

@@ -2,10 +2,11 @@
 
 A thin page: it reads keyed widgets (restored from and written to the URL), calls
 ``geo`` for loading, filtering and statistics, builds the map from ``layers`` and
-hands it to streamlit-folium. Set QTMAP_PROJECTS=FILE to use another project register.
+hands it to streamlit-folium. The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
+QTMAP_PROJECTS=FILE shows that file instead, read-only (no store written).
 The year control shows the register as it was in year Y (``geo.timeline.state_in_year``,
-applied right after loading): the bundled register follows its status timelines, another
-register its own status and status_year.
+applied right after loading): the store's register follows its status timelines, a register
+from a file its own status and status_year.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from geo.readers import READ_SUFFIXES
 from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
+from geo.store import default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
 from geo.validate import CRS_CANDIDATES
 from layers.assets import install_static
@@ -50,10 +52,24 @@ def load_layers() -> dict[str, gpd.GeoDataFrame]:
     return {k: v for k, v in bundled.load_all().items() if k != "project"}
 
 
-@st.cache_resource(show_spinner=False)
-def load_projects(path: str | None) -> gpd.GeoDataFrame:
-    """The project register (QTMAP_PROJECTS or the bundled one), with its search index."""
-    return load_register(path)
+def register_source() -> tuple[object, ...]:
+    """Where the register comes from, as the key of every cache below.
+
+    ``("file", PATH)`` for QTMAP_PROJECTS=FILE (read-only, no store), else ``("store", location,
+    change sets, latest id)``: one cheap query, so a change committed elsewhere shows on the next rerun.
+    """
+    if os.environ.get("QTMAP_PROJECTS"):
+        return ("file", os.environ["QTMAP_PROJECTS"])
+    store = open_store(default_location())
+    return ("store", store.location, *store.version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_projects(source: tuple[object, ...]) -> gpd.GeoDataFrame:
+    """The project register (the store's, or QTMAP_PROJECTS), with its search index."""
+    if source[0] == "file":
+        return load_register(source[1])
+    return with_search_index(open_store(source[1]).load())
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,22 +78,22 @@ def load_base_layers(lang: str) -> dict:
     return base_layers(load_layers(), lang)
 
 
-@st.cache_resource(show_spinner=False)
-def load_timeline(path: str | None) -> pd.DataFrame:
-    """The status timelines of the register: the bundled ones, none for a register from a file."""
-    return bundled.load_timeline() if path is None else empty_timeline()
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_timeline(source: tuple[object, ...]) -> pd.DataFrame:
+    """The status timelines of the register: the store's, none for a register from a file."""
+    return empty_timeline() if source[0] == "file" else open_store(source[1]).timeline()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def projects_in_year(path: str | None, year: int) -> gpd.GeoDataFrame:
+def projects_in_year(source: tuple[object, ...], year: int) -> gpd.GeoDataFrame:
     """The register as it was in ``year`` (shared read-only, like the register itself)."""
-    return state_in_year(load_projects(path), load_timeline(path), year)
+    return state_in_year(load_projects(source), load_timeline(source), year)
 
 
-@st.cache_resource(show_spinner=False)
-def counts_by_year(path: str | None) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def counts_by_year(source: tuple[object, ...]) -> pd.DataFrame:
     """Projects per status in each year of the register's timelines, for the statistics."""
-    return status_counts_by_year(load_projects(path), load_timeline(path))
+    return status_counts_by_year(load_projects(source), load_timeline(source))
 
 
 @st.cache_resource(show_spinner=False)
@@ -146,9 +162,9 @@ st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", la
 static_assets()
 layers = load_layers()
 zones = load_zones()
-register_path = os.environ.get("QTMAP_PROJECTS") or None
-timeline = load_timeline(register_path)
-years = year_range(load_projects(register_path), timeline)
+register = register_source()
+timeline = load_timeline(register)
+years = year_range(load_projects(register), timeline)
 init_state(tuple(zones["id"]), years)
 
 with st.sidebar:
@@ -173,7 +189,7 @@ with st.sidebar:
 filters = current_filters(years[1])
 sync_url(filters, lang)
 year = int(st.session_state.year)
-projects = projects_in_year(register_path, year)
+projects = projects_in_year(register, year)
 shown = apply_filters(projects, filters, zones)
 n_located = int(located(shown).sum())
 
@@ -244,7 +260,7 @@ with tab_stats:
             else:
                 st.caption(t("report_none", lang))
     st.subheader(t("stats_by_year", lang))
-    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register_path)
+    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
                  width="stretch")
     st.subheader(t("stats_unlocated", lang))

@@ -1,4 +1,4 @@
-"""The qtmap command line: ``python -m geo validate|export|html|data``.
+"""The qtmap command line: ``python -m geo validate|export|html|data|store|import|history|revert``.
 
 Each command parses its arguments and hands the work to one plain function in
 geo/; user errors exit non-zero with a message that says what to do.
@@ -14,6 +14,8 @@ from geo.filters import Filters
 from geo.formats import suffixes
 from geo.i18n import LANGS
 from geo.schema import ATLAS_KINDS, KINDS, codes
+from geo.store.cli import add_commands as add_store_commands
+from geo.store.cli import add_store_options
 
 __all__ = [
     "ATLAS_CHOICES", "build_parser", "cmd_data", "cmd_export", "cmd_html", "cmd_validate", "filters_from_args",
@@ -38,6 +40,7 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--years", default="", help=argparse.SUPPRESS)  # before --year: A-B now means --year B
     p.add_argument("-q", "--query", default="", help="text search over names and investors (ignores diacritics)")
     p.add_argument("--lang", choices=LANGS, default="vi", help="language of labels (default: vi)")
+    add_store_options(p)
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
@@ -56,10 +59,19 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
-def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi"):
-    """Load the register at ``path`` (or the bundled one); exit 1 listing problems (in ``lang``) if invalid."""
+def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi",
+                          store: str | None = None, as_of: str | None = None):
+    """Load the register at ``path`` (or the store's); exit 1 listing problems (in ``lang``) if invalid."""
     from geo.register import load_register
 
+    if path is None:
+        from geo.filters import with_search_index
+        from geo.store.cli import load_from_store
+
+        data = load_from_store(store, as_of)
+        return with_search_index(data) if query else data
+    if store or as_of:
+        raise SystemExit("error: --projects reads a file; --store and --as-of read the store: give one or the other")
     try:
         return load_register(path, crs, index=bool(query), lang=lang)
     except ValueError as exc:  # a report of problems, already formatted
@@ -68,16 +80,20 @@ def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str 
 
 
 def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: str | None = None):
-    """The register of ``--projects`` (or the bundled one) as it was in ``filters.year`` (default: the latest).
+    """The register of ``--projects`` (or the store's) as it was in ``filters.year`` (default: the latest).
 
-    The bundled register follows its status timelines; a register from a file, its own
+    The store's register follows its status timelines; a register from a file, its own
     status and status_year. ``popups_lang`` adds the timeline text the map popups show.
     """
-    from geo.bundled import load_timeline
     from geo.timeline import empty_timeline, state_in_year, with_timeline_text, year_range
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
-    timeline = load_timeline() if args.projects is None else empty_timeline()
+    if args.projects is None:  # the store's register and timelines (as recorded at --as-of)
+        from geo.store.cli import register_from_store
+
+        projects, timeline = register_from_store(args.store, args.as_of, args.query)
+    else:
+        projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang, args.store, args.as_of)
+        timeline = empty_timeline()
     year = filters.year if filters.year is not None else year_range(projects, timeline)[1]
     state = state_in_year(projects, timeline, year)
     return with_timeline_text(state, timeline, popups_lang) if popups_lang else state
@@ -93,6 +109,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(line)
     if report.exit_code == 1:
         print(report.summary(), file=sys.stderr)
+    if args.against_store and report.exit_code == 0:
+        from geo.store.cli import run_guarded, validate_against_store
+
+        return run_guarded(lambda: print("\n".join(validate_against_store(report, args.store))) or 0)
     return report.exit_code
 
 
@@ -156,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="layer kind of the file (default: guessed from its columns, else project)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
     p.add_argument("--lang", choices=LANGS, default="vi", help="language of the messages (default: vi)")
+    p.add_argument("--against-store", action="store_true", help="also list what importing the file would change")
+    add_store_options(p, as_of=False)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
@@ -182,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output file: " + ", ".join(suffixes("data")))
     _add_filter_options(p)
     p.set_defaults(func=cmd_data)
+    add_store_commands(sub)
     return parser
 
 

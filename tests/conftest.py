@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -24,6 +25,41 @@ def to_cp1258(text: str) -> bytes:
             out.append(unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
                        + "".join(c for c in nfd if c in TONES))
     return "".join(out).encode("cp1258")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_store(tmp_path_factory):
+    """Tests never write the repository's var/qtmap.gpkg: QTMAP_STORE points at a temporary GeoPackage.
+
+    Set in os.environ, so AppTest, the CLI in-process and every server or subprocess a test starts inherit it.
+    """
+    before = os.environ.get("QTMAP_STORE")
+    os.environ["QTMAP_STORE"] = str(tmp_path_factory.mktemp("store") / "qtmap.gpkg")
+    yield
+    if before is None:
+        os.environ.pop("QTMAP_STORE", None)
+    else:
+        os.environ["QTMAP_STORE"] = before
+
+
+@pytest.fixture(scope="session")
+def postgis():
+    """A real PostgreSQL + PostGIS server for the session; fails (not skips) when it cannot start under CI=true."""
+    import shutil
+    import tempfile
+
+    from tests.pgserver import PostgisServer
+
+    root = Path(tempfile.mkdtemp(prefix="qtmap-pg-"))  # not under pytest's root-only directory: postgres owns it
+    try:
+        pg = PostgisServer(root)
+    except Exception as exc:  # noqa: BLE001 - reported as a failure or skip below
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL/PostGIS could not start (apt-get install postgresql postgis): {exc}")
+        pytest.skip(f"PostgreSQL/PostGIS not available: {exc}")
+    yield pg
+    pg.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ from matplotlib import font_manager
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 
-from geo import bundled
 from geo.export import FONT, ExportOptions, export_map
 from geo.filters import Filters
+from geo.register import load_register
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINES = ROOT / "tests" / "baselines"
@@ -53,7 +53,7 @@ def test_report_sheet_matches_baseline(name: str) -> None:
     filters, options = SHEETS[name]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     actual = ARTIFACTS / f"{name}.png"
-    export_map(actual, bundled.load_register(), filters, options)
+    export_map(actual, load_register(), filters, options)
     expected = BASELINES / f"{name}.png"
     if os.environ.get("QTMAP_UPDATE_BASELINES") == "1":
         BASELINES.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from geo.filters import Filters
 from geo.formats import suffixes
-from geo.i18n import LANGS
+from geo.i18n import LANGS, fmt_number, t
 from geo.schema import ATLAS_KINDS, KINDS, codes
 from geo.store.cli import add_commands as add_store_commands
 from geo.store.cli import add_store_options
@@ -51,11 +51,9 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
               "year": "" if args.year is None else str(args.year), "years": args.years, "q": args.query}
     filters = Filters.from_query_params(params, zone_ids())
     if filters.ignored:
-        raise SystemExit(f"error: unknown filter value(s): {', '.join(filters.ignored)}. "
-                         "Run `python -m geo <command> --help` for the valid codes.")
+        raise SystemExit(t("cli_unknown_filters", args.lang, values=", ".join(filters.ignored)))
     if filters.legacy_years:
-        print(f"warning: --years {filters.legacy_years} is replaced by --year: drawing the state in "
-              f"{filters.year} (--year {filters.year})", file=sys.stderr)
+        print(t("cli_years_replaced", args.lang, years=filters.legacy_years, year=filters.year), file=sys.stderr)
     return filters
 
 
@@ -71,7 +69,7 @@ def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str 
         data = load_from_store(store, as_of)
         return with_search_index(data) if query else data
     if store or as_of:
-        raise SystemExit("error: --projects reads a file; --store and --as-of read the store: give one or the other")
+        raise SystemExit(t("cli_projects_or_store", lang))
     try:
         return load_register(path, crs, index=bool(query), lang=lang)
     except ValueError as exc:  # a report of problems, already formatted
@@ -118,7 +116,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a print-quality report map (PNG, PDF or SVG), or an atlas PDF."""
-    from geo.export import ExportOptions, export_atlas, export_map
+    from geo.export import ExportError, ExportOptions, export_atlas, export_map
 
     filters = filters_from_args(args)
     projects = register_in_year(args, filters)
@@ -129,12 +127,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                                 if args.layers else None)
         if args.atlas:
             pages = export_atlas(args.out, args.atlas, projects, filters, options)
-            print(f"wrote {args.out} ({pages} pages)")
+            print(t("cli_wrote_pages", args.lang, path=args.out, n=pages))
         else:
             export_map(args.out, projects, filters, options)
-            print(f"wrote {args.out}")
+            print(t("cli_wrote", args.lang, path=args.out))
     except ValueError as exc:  # bad option, unknown extent id, wrong suffix: say what to do
-        print(f"error: {exc}", file=sys.stderr)
+        message = exc.text(args.lang) if isinstance(exc, ExportError) else str(exc)
+        print(t("cli_error", args.lang, message=message), file=sys.stderr)
         return 2
     return 0
 
@@ -146,7 +145,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     filters = filters_from_args(args)
     projects = register_in_year(args, filters, popups_lang=args.lang)
     size = write_html(args.out, projects, filters, lang=args.lang)
-    print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
+    print(t("cli_wrote_size", args.lang, path=args.out, size=fmt_number(size / 1e6, args.lang, digits=1)))
     return 0
 
 
@@ -159,9 +158,9 @@ def cmd_data(args: argparse.Namespace) -> int:
     try:
         n = write_data(args.out, projects, filters)
     except ValueError as exc:  # unsupported suffix
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("cli_error", args.lang, message=exc), file=sys.stderr)
         return 2
-    print(f"wrote {args.out} ({n} records)")
+    print(t("cli_wrote_records", args.lang, path=args.out, n=n))
     return 0
 
 

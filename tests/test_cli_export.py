@@ -44,7 +44,7 @@ def test_export_atlas_by_subprocess(tmp_path: Path) -> None:
     out = tmp_path / "atlas.pdf"
     result = run_geo("export", "--out", str(out), "--atlas", "industrial_park", "--dpi", "72")
     assert result.returncode == 0, result.stderr
-    pages = int(re.search(r"\((\d+) pages\)", result.stdout).group(1))
+    pages = int(re.fullmatch(rf"đã ghi {re.escape(str(out))} \((\d+) trang\)\n", result.stdout).group(1))
     parks = bundled.load_layer("industrial_park")
     located = int(parks.geometry.notna().sum())
     assert pages == len(PdfReader(out).pages) == located + (1 if located < len(parks) else 0)
@@ -55,7 +55,7 @@ def test_data_by_subprocess(tmp_path: Path) -> None:
     result = run_geo("data", "--out", str(out), "--sector", "electricity")
     assert result.returncode == 0, result.stderr
     expected = apply_filters(register.load_register(), Filters(sectors=("electricity",)), zones=bundled.load_zones())
-    assert f"({len(expected)} records)" in result.stdout
+    assert result.stdout == f"đã ghi {out} ({len(expected)} bản ghi)\n"
     assert list(pyogrio.read_dataframe(out)["id"]) == list(expected["id"])
 
 
@@ -72,7 +72,7 @@ def test_export_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], args
                         page_mm: tuple[int, int], title: str) -> None:
     out = tmp_path / "map.png"
     assert main(["export", "--out", str(out), *args]) == 0
-    assert capsys.readouterr().out.strip() == f"wrote {out}"
+    assert capsys.readouterr().out.strip() == f"đã ghi {out}"  # the CLI speaks --lang, default vi
     image = Image.open(out)
     w_mm, h_mm = page_mm  # pixel size = paper size at the chosen dpi, in the chosen orientation
     assert image.size == (round(w_mm / 25.4 * 20), round(h_mm / 25.4 * 20))
@@ -117,7 +117,7 @@ def test_export_pdf_and_svg(tmp_path: Path) -> None:
 def test_export_user_errors_exit_2_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                    args: list[str], message: str) -> None:
     out = tmp_path / "map.png"
-    assert main(["export", "--out", str(out), "--dpi", "20", *args]) == 2
+    assert main(["export", "--out", str(out), "--dpi", "20", "--lang", "en", *args]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
 
@@ -125,7 +125,17 @@ def test_export_user_errors_exit_2_with_a_message(tmp_path: Path, capsys: pytest
 def test_unknown_filter_code_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["export", "--out", str(tmp_path / "m.png"), "--sector", "steel"])
-    assert "unknown filter value" in str(exc.value)
+    assert str(exc.value) == ("lỗi: giá trị bộ lọc không có: sector=steel. "
+                              "Chạy `python -m geo <lệnh> --help` để xem các mã hợp lệ.")
+
+
+def test_export_errors_speak_the_chosen_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "map.png"
+    assert main(["export", "--out", str(out), "--dpi", "5"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("lỗi: ") and "dpi" in err and "must be" not in err, err
+    assert main(["export", "--out", str(out), "--dpi", "5", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == "error: dpi must be between 10 and 1200, not 5"
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".geojson"])
@@ -134,7 +144,7 @@ def test_data_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix
     assert main(["data", "--out", str(out), "--status", "operating"]) == 0
     latest = state_in_year(register.load_register(), bundled.load_timeline(), 2024)  # the default: the latest year
     expected = apply_filters(latest, Filters(statuses=("operating",)), zones=bundled.load_zones())
-    assert f"({len(expected)} records)" in capsys.readouterr().out
+    assert capsys.readouterr().out == f"đã ghi {out} ({len(expected)} bản ghi)\n"
     if suffix == ".csv":
         assert len(pd.read_csv(out, encoding="utf-8-sig")) == len(expected)
     elif suffix == ".xlsx":

@@ -102,11 +102,11 @@ def test_as_of_on_data_and_html(store_arg, tmp_path, capsys):
     seeded = store.changesets()[0].time
     store.retire("P01", by="t", reason="closed")
     now, then = tmp_path / "now.csv", tmp_path / "then.csv"
-    assert run(capsys, "data", "--out", str(now), "--store", store_arg)[1] == [f"wrote {now} (25 records)"]
+    assert run(capsys, "data", "--out", str(now), "--store", store_arg)[1] == [f"đã ghi {now} (25 bản ghi)"]
     assert run(capsys, "data", "--out", str(then), "--store", store_arg, "--as-of", seeded)[1] == [
-        f"wrote {then} (26 records)"]
+        f"đã ghi {then} (26 bản ghi)"]
     assert run(capsys, "data", "--out", str(tmp_path / "x.csv"), "--store", store_arg, "--as-of", "2001-01-01")[1] == [
-        f"wrote {tmp_path / 'x.csv'} (0 records)"]
+        f"đã ghi {tmp_path / 'x.csv'} (0 bản ghi)"]
     html = tmp_path / "then.html"
     code, out, _ = run(capsys, "html", "--out", str(html), "--store", store_arg, "--as-of", seeded)
     assert code == 0 and "P01" in html.read_text(encoding="utf-8")

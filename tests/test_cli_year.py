@@ -17,7 +17,7 @@ def read_csv(path: Path) -> pd.DataFrame:
 def test_data_in_a_year_holds_that_years_projects_and_statuses(tmp_path: Path, capsys) -> None:
     out = tmp_path / "2005.csv"
     assert main(["data", "--out", str(out), "--year", "2005"]) == 0
-    assert f"wrote {out} (3 records)" in capsys.readouterr().out
+    assert f"đã ghi {out} (3 bản ghi)" in capsys.readouterr().out
     table = read_csv(out)
     # Rào Quán building since 2003, the Đông Hà clinker plant since late 2005, P23 undated.
     assert table["id"].tolist() == ["P01", "P11", "P23"]
@@ -44,7 +44,7 @@ def test_without_year_the_latest_state_is_written(tmp_path: Path) -> None:
 def test_old_years_range_means_its_last_year_with_a_warning(tmp_path: Path, capsys) -> None:
     old, new = tmp_path / "old.csv", tmp_path / "new.csv"
     assert main(["data", "--out", str(old), "--years", "2004-2005"]) == 0
-    assert "--years 2004-2005 is replaced by --year" in capsys.readouterr().err
+    assert "--years 2004-2005 đã được thay bằng --year" in capsys.readouterr().err
     assert main(["data", "--out", str(new), "--year", "2005"]) == 0
     assert old.read_bytes() == new.read_bytes()
 

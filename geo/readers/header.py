@@ -149,7 +149,8 @@ def table_from_grid(grid: list[list[str]], merged_header: dict[int, int] | None 
     the header row (XLSX); ``first_row`` is the spreadsheet number of ``grid[0]``.
     """
     width = max((len(r) for r in grid), default=0)
-    grid = [[str(c).strip() for c in r] + [""] * (width - len(r)) for r in grid]
+    grid = [[c.strip() for c in r] + [""] * (width - len(r)) if len(r) < width else [c.strip() for c in r]
+            for r in ([str(c) for c in row] for row in grid)]
     keys = known_column_keys()
     nonblank = [i for i, r in enumerate(grid) if any(r)]
     if not nonblank:
@@ -184,11 +185,10 @@ def table_from_grid(grid: list[list[str]], merged_header: dict[int, int] | None 
     for j, r in enumerate(body):
         if not any(r):
             continue
-        texts = [c for c in r if c]
-        lead = [c.lower() for c in r[:4] if c and not re.fullmatch(r"[\d.,\s]+", c)]
-        if lead and _TOTALS.match(lead[0]):
+        lead = next((c for c in r[:4] if c and not c[0].isdigit()), "")
+        if lead and lead[0] in "TtCcGgSs" and _TOTALS.match(lead.lower()):
             totals.append(start + j + first_row)
-        elif len(texts) == 1 and _FOOT.match(texts[0].lower()):
+        elif lead and sum(1 for c in r if c) == 1 and _FOOT.match(lead.lower()):
             foot.append(start + j + first_row)
         else:
             keep.append(j)

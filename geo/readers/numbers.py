@@ -108,6 +108,11 @@ def _convert(body: str, convention: str) -> float:
 def read_numbers(text: pd.Series) -> NumberReading:
     """Read a column of number text the way it is written (see the module docstring)."""
     s = _clean(text)
+    plain_all = s.str.fullmatch(r"-?\d+(?:\.\d+)?|").to_numpy()
+    if plain_all.all():  # the common case, and a 100,000-row register's: plain numbers or blanks only
+        values = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
+        none = np.zeros(len(s), bool)
+        return NumberReading(values, "unknown", none, none.copy(), pd.Series(np.nan, index=text.index), none.copy())
     sign = np.where(s.str.startswith("-"), -1.0, 1.0)
     body = s.str.lstrip("+-").str.strip()
     comma = body.str.match(_COMMA_SURE).to_numpy()

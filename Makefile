@@ -31,4 +31,4 @@ bench: $(BIN)/.installed browser-deps
 	$(BIN)/python bench/run.py
 
 data: $(BIN)/.installed
-	$(BIN)/python data/build.py
+	$(BIN)/python -m data.build

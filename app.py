@@ -3,6 +3,9 @@
 A thin page: it reads keyed widgets (restored from and written to the URL), calls
 ``geo`` for loading, filtering and statistics, builds the map from ``layers`` and
 hands it to streamlit-folium. Set QTMAP_PROJECTS=FILE to use another project register.
+The year control shows the register as it was in year Y (``geo.timeline.state_in_year``,
+applied right after loading): the bundled register follows its status timelines, another
+register its own status and status_year.
 """
 
 from __future__ import annotations
@@ -21,18 +24,22 @@ import geopandas as gpd
 
 from geo import bundled, stats
 from geo.filters import Filters, apply_filters, with_search_index
-from geo.filters import year_span as filters_year_span
-from geo.htmlmap import render_html
+from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
+from geo.readers import READ_SUFFIXES
+from geo.records import display_name, located
 from geo.register import bundled_references, load_register
-from geo.schema import KINDS, codes, label
+from geo.schema import ENTITY_KINDS, KINDS, codes, label
+from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
+from geo.validate import CRS_CANDIDATES
 from layers.assets import install_static
-from layers.common import layer_name
-from layers.maps import BUILDERS, app_map, area_counts, project_group
+from layers.encoding import layer_name
+from layers.htmlmap import render_html
+from layers.maps import BUILDERS, app_map, area_counts, base_layers, project_group
 
 HERE = Path(__file__).resolve().parent
-UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "csv", "txt", "tsv", "xlsx"]
-CRS_CHOICES = ["", "vn2000-utm48", "vn2000-tm3-quangtri", "EPSG:4326", "EPSG:32648"]
+UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
+CRS_CHOICES = ["", *CRS_CANDIDATES]  # "": guessed by the validator, else the CRSs it tries, in its order
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -47,6 +54,30 @@ def load_layers() -> dict[str, gpd.GeoDataFrame]:
 def load_projects(path: str | None) -> gpd.GeoDataFrame:
     """The project register (QTMAP_PROJECTS or the bundled one), with its search index."""
     return load_register(path)
+
+
+@st.cache_resource(show_spinner=False)
+def load_base_layers(lang: str) -> dict:
+    """The base map's layers, serialised once per language and process (the map draws copies of them)."""
+    return base_layers(load_layers(), lang)
+
+
+@st.cache_resource(show_spinner=False)
+def load_timeline(path: str | None) -> pd.DataFrame:
+    """The status timelines of the register: the bundled ones, none for a register from a file."""
+    return bundled.load_timeline() if path is None else empty_timeline()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def projects_in_year(path: str | None, year: int) -> gpd.GeoDataFrame:
+    """The register as it was in ``year`` (shared read-only, like the register itself)."""
+    return state_in_year(load_projects(path), load_timeline(path), year)
+
+
+@st.cache_resource(show_spinner=False)
+def counts_by_year(path: str | None) -> pd.DataFrame:
+    """Projects per status in each year of the register's timelines, for the statistics."""
+    return status_counts_by_year(load_projects(path), load_timeline(path))
 
 
 @st.cache_resource(show_spinner=False)
@@ -73,25 +104,34 @@ def static_assets() -> Path:
 
 
 # --- state: URL query string <-> widgets ----------------------------------------------------------
-def init_state(zone_ids: tuple[str, ...], year_span: tuple[int, int]) -> None:
-    """On a session's first run, set the widgets from the URL (unknown values are ignored)."""
+def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
+    """On a session's first run, set the widgets from the URL (unknown values are ignored).
+
+    The year defaults to the latest of ``years``; a year outside them is ignored (and said so).
+    """
     if "qtmap_init" in st.session_state:
         return
     params = st.query_params.to_dict()
     f = Filters.from_query_params(params, zone_ids)
+    ignored = list(f.ignored)
+    year = f.year
+    if year is not None and not years[0] <= year <= years[1]:
+        ignored.append(f"year={year}")
+        year = None
     lang = params.get("lang", DEFAULT_LANG)
     st.session_state.update(
         lang=lang if lang in LANGS else DEFAULT_LANG, sector=list(f.sectors), status=list(f.statuses),
         district=list(f.districts), zone=list(f.zones), q=f.query,
-        years=f.years or year_span, qtmap_init=True, ignored=f.ignored,
+        year=years[1] if year is None else year, qtmap_init=True, ignored=tuple(ignored),
+        legacy_years=f.legacy_years if year is not None else "",
     )
 
 
-def current_filters(year_span: tuple[int, int]) -> Filters:
-    """The filters the widgets hold now."""
+def current_filters(latest: int) -> Filters:
+    """The filters the widgets hold now (the latest year is the default, left out of the URL)."""
     s = st.session_state
-    years = tuple(s.years) if tuple(s.years) != year_span else None
-    return Filters(tuple(s.sector), tuple(s.status), tuple(s.district), tuple(s.zone), years, s.q.strip())
+    year = int(s.year) if int(s.year) != latest else None
+    return Filters(tuple(s.sector), tuple(s.status), tuple(s.district), tuple(s.zone), year, s.q.strip())
 
 
 def sync_url(filters: Filters, lang: str) -> None:
@@ -106,14 +146,14 @@ st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", la
 static_assets()
 layers = load_layers()
 zones = load_zones()
-projects = load_projects(os.environ.get("QTMAP_PROJECTS") or None)
-year_span = filters_year_span(projects)
-init_state(tuple(zones["id"]), year_span)
+register_path = os.environ.get("QTMAP_PROJECTS") or None
+timeline = load_timeline(register_path)
+years = year_range(load_projects(register_path), timeline)
+init_state(tuple(zones["id"]), years)
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True)
-    zone_names = dict(zip(zones["id"], zones["name_en" if lang == "en" else "name_vi"].fillna(zones["name_vi"]),
-                          strict=True))
+    zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
                    format_func=lambda c: label("sector", c, lang))
@@ -123,15 +163,19 @@ with st.sidebar:
                    format_func=lambda c: label("district", c, lang))
     st.multiselect(t("filter_zone", lang), list(zones["id"]), key="zone", format_func=zone_names.get,
                    placeholder=t("choose", lang))
-    st.slider(t("filter_years", lang), year_span[0], year_span[1], key="years")
+    st.slider(t("filter_year", lang), years[0], years[1], key="year", help=t("filter_year_help", lang))
     st.text_input(t("filter_search", lang), key="q", help=t("filter_search_help", lang))
     if st.session_state.ignored:
         st.warning(t("url_ignored", lang, values=", ".join(st.session_state.ignored)))
+    if st.session_state.legacy_years:
+        st.warning(t("url_years_replaced", lang, years=st.session_state.legacy_years, year=st.session_state.year))
 
-filters = current_filters(year_span)
+filters = current_filters(years[1])
 sync_url(filters, lang)
+year = int(st.session_state.year)
+projects = projects_in_year(register_path, year)
 shown = apply_filters(projects, filters, zones)
-n_located = int(shown.geometry.notna().sum())
+n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
@@ -140,8 +184,7 @@ tab_map, tab_stats, tab_upload, tab_download = st.tabs(
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
-    up_kind = st.selectbox(t("upload_kind", lang), ["project", "industrial_park", "economic_zone",
-                           "industrial_cluster", "infrastructure", "district_seat"], key="upload_kind",
+    up_kind = st.selectbox(t("upload_kind", lang), ENTITY_KINDS, key="upload_kind",
                            format_func=lambda k: KINDS[k].label(lang))
     up_crs = st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs")
     replace = st.checkbox(t("upload_replace", lang), key="upload_replace", disabled=up_kind != "project")
@@ -158,16 +201,18 @@ with tab_upload:
             st.dataframe(pd.DataFrame([asdict(p) for p in report.problems]), hide_index=True, width="stretch")
             st.code("\n".join(report.lines()), language=None)
 
-if user_layer is not None and up_kind == "project" and replace:
-    projects = with_search_index(user_layer)
+replaced = user_layer is not None and up_kind == "project" and replace
+if replaced:
+    timeline = empty_timeline()
+    projects = state_in_year(with_search_index(user_layer), timeline, year)
     shown = apply_filters(projects, filters, zones)
-    n_located = int(shown.geometry.notna().sum())
+    n_located = int(located(shown).sum())
 
 with tab_map:
-    st.caption(t("n_shown", lang, shown=n_located, total=int(projects.geometry.notna().sum()))
+    st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}")
-    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT)
-    groups = [project_group(shown, lang, area_counts(layers))]
+    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
+    groups = [project_group(with_timeline_text(shown, timeline, lang), lang, area_counts(layers))]
     if user_layer is not None and not (up_kind == "project" and replace):
         extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
         layer = BUILDERS[up_kind](user_layer, up_kind, lang)
@@ -198,6 +243,10 @@ with tab_stats:
                 st.bar_chart(table, x="label", y="count", horizontal=True, height=60 + 28 * len(table))
             else:
                 st.caption(t("report_none", lang))
+    st.subheader(t("stats_by_year", lang))
+    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register_path)
+    st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
+                 width="stretch")
     st.subheader(t("stats_unlocated", lang))
     st.dataframe(stats.unlocated(all_layers, lang), hide_index=True, width="stretch")
 
@@ -205,32 +254,28 @@ with tab_download:
     st.caption(filters.describe(lang, zone_names))
     name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
 
-    def _export(suffix: str, **options: object) -> bytes:
-        """Render the current view to a file in a temp dir and return its bytes (runs on click)."""
-        from geo.dataexport import write_data
-        from geo.export import ExportOptions, export_map
+    # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
+    REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
+    def _export(fmt: OutputFormat) -> bytes:
+        """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
+        if fmt.family == "html":
+            return render_html(with_timeline_text(projects, timeline, lang), filters, lang).encode("utf-8")
+        write = fmt.load_writer()
         with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"export{suffix}"
-            if suffix in (".png", ".pdf", ".svg"):
-                export_map(out, projects, filters, ExportOptions(lang=lang, **options))
+            out = Path(tmp) / f"export{fmt.suffix}"
+            if fmt.family == "report":
+                from geo.export import ExportOptions
+
+                write(out, projects, filters, ExportOptions(lang=lang, **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
-                write_data(out, projects, filters)
+                write(out, projects, filters)
             return out.read_bytes()
 
-    cols = st.columns(3)
-    cols[0].download_button(t("download_png", lang), lambda: _export(".png"), f"{name}.png", "image/png",
-                            on_click="ignore", key="dl_png")
-    cols[0].download_button(t("download_pdf", lang), lambda: _export(".pdf", paper="A3"), f"{name}.pdf",
-                            "application/pdf", on_click="ignore", key="dl_pdf")
-    cols[1].download_button(t("download_html", lang), lambda: render_html(projects, filters, lang).encode("utf-8"),
-                            f"{name}.html", "text/html", on_click="ignore", key="dl_html")
-    cols[2].download_button("GeoJSON", lambda: _export(".geojson"), f"{name}.geojson", "application/geo+json",
-                            on_click="ignore", key="dl_geojson")
-    cols[2].download_button("CSV", lambda: _export(".csv"), f"{name}.csv", "text/csv", on_click="ignore",
-                            key="dl_csv")
-    cols[2].download_button("Excel (XLSX)", lambda: _export(".xlsx"), f"{name}.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
-                            key="dl_xlsx")
-    cols[2].download_button("GeoPackage", lambda: _export(".gpkg"), f"{name}.gpkg", "application/geopackage+sqlite3",
-                            on_click="ignore", key="dl_gpkg")
+    cols = st.columns(len(FAMILIES))
+    for column, family in zip(cols, FAMILIES, strict=True):
+        for suffix in suffixes(family):
+            fmt = FORMATS[suffix]
+            column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
+                                   lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
+                                   key=f"dl_{suffix[1:]}")

@@ -385,7 +385,7 @@ def _method_notes() -> list[str]:
         "- **`geo html`**: `python -m geo html --projects FILE --out F`, a whole process (interpreter start, "
         "imports, reading + validating the file, search index, page render, write). The in-process stages come "
         "from a separate worker process.",
-        "- **filtering**: `geo.filters.apply_filters` on the loaded register (`geo.bundled.load_register`, which "
+        "- **filtering**: `geo.filters.apply_filters` on the loaded register (`geo.register.load_register`, which "
         "precomputes the search index); median of ≥ 21 runs after one warm-up.",
         "- **app**: `AppTest.from_file('app.py')` with `QTMAP_PROJECTS=FILE` (or the bundled data); the first "
         "`at.run()` loads and caches the register; then `at.multiselect(key='sector').set_value([...]).run()` "

@@ -1,7 +1,7 @@
 """Build the bundled GeoJSON layers in data/ from the curated tables in data/src/.
 
-Run ``python data/build.py`` from the repository root after editing data/src/*.csv
-(``python data/build.py OUTDIR`` writes the same files under OUTDIR instead of data/).
+Run ``python -m data.build`` from the repository root after editing data/src/*.csv
+(``python -m data.build OUTDIR`` writes the same files under OUTDIR instead of data/).
 It reads the openly licensed base layers and the fact sheets in ../shared/, and
 writes deterministic output, so ``git diff`` shows exactly what a change did
 (tests/test_data.py checks that the committed files are up to date).
@@ -13,6 +13,14 @@ Geometry rules (nothing is invented):
 - the Lao Bảo zone becomes a corridor along QL.9 from the border gate to Khe Sanh,
   and the South-East zone a coastal strip, each with its documented area;
 - a record without lon/lat keeps no geometry (``location_confidence=none``).
+
+Status timelines: ``data/src/status_timeline.csv`` holds, per project, each status it
+entered with the year it began (or the earliest year a source attests it, as its
+``note`` says), transcribed from projects.csv and the fact sheets (the second addendum's
+corrections applied). A project with no dated status (P23) has no row. The build checks
+it (known ids, status codes and source keys, years that never decrease per project, and
+agreement with each project's own status at its status_year) and writes
+``data/status_timeline.csv`` with the columns ``project_id, status, year, source``.
 """
 
 from __future__ import annotations
@@ -28,12 +36,15 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import Point, box
 
+from geo.readers import coerce_to_schema
+from geo.schema import ENTITY_KINDS, FILES
+from geo.timeline import COLUMNS as TIMELINE_COLUMNS
+from geo.timeline import check_against_register, check_timeline
+
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
-sys.path.insert(0, str(REPO))
 
-from geo.bundled import FILES  # noqa: E402
-from geo.readers import coerce_to_schema  # noqa: E402
+__all__ = ["main"]
 
 SHARED = REPO.parent / "shared"
 METRIC = "EPSG:3405"  # VN-2000 / UTM zone 48N
@@ -124,15 +135,15 @@ def _base_layers() -> dict[str, gpd.GeoDataFrame]:
     }
 
 
-_SOURCE_LINE = re.compile(r"^- ([SA]\d\d) (.+)$")
+_SOURCE_LINE = re.compile(r"^- ([SAB]\d\d) (.+)$")
 
 
 def _sources() -> list[dict[str, str]]:
-    """Parse the source lists of the fact sheet and its addendum."""
+    """Parse the source lists of the fact sheet and its two addenda."""
     rows = [{"key": "KL11", "url": "", "description":
              "Kết luận số 11-KL/TU (12/01/2012) của Tỉnh ủy Quảng Trị, tổng kết 7 năm thực hiện Nghị quyết 13-NQ/TU "
              "(text in shared/research/conclusion-11-KL-TU-2012.txt)"}]
-    for name in ("quangtri_facts.md", "quangtri_facts_addendum.md"):
+    for name in ("quangtri_facts.md", "quangtri_facts_addendum.md", "quangtri_facts_addendum2.md"):
         for line in (SHARED / "research" / name).read_text(encoding="utf-8").splitlines():
             m = _SOURCE_LINE.match(line.strip())
             if m:
@@ -142,6 +153,19 @@ def _sources() -> list[dict[str, str]]:
                     url, desc = "", rest
                 rows.append({"key": key, "url": url, "description": desc.strip()})
     return rows
+
+
+def _timeline(source_keys: set[str]) -> pd.DataFrame:
+    """The checked status timeline (data/src/status_timeline.csv without its notes); exits listing any problem."""
+    table = pd.read_csv(ROOT / "src" / "status_timeline.csv", dtype=str, keep_default_na=False)
+    projects = pd.read_csv(ROOT / "src" / "projects.csv", dtype=str, keep_default_na=False)
+    problems = check_timeline(table, projects["id"], source_keys, name="data/src/status_timeline.csv")
+    if not problems:
+        projects["status_year"] = pd.to_numeric(projects["status_year"]).astype("Int64")
+        problems = [f"data/src/status_timeline.csv: {p}" for p in check_against_register(table, projects)]
+    if problems:
+        raise SystemExit("\n".join(problems))
+    return table.loc[:, list(TIMELINE_COLUMNS)]
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -156,14 +180,14 @@ def main(out: Path = ROOT) -> None:
     province = _province_metric()
     for kind, gdf in _base_layers().items():
         _write_geojson(gdf, out / FILES[kind])
-    for kind in ("project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure",
-                 "district_seat"):
+    for kind in ENTITY_KINDS:
         _write_geojson(_entity_layer(kind, province), out / FILES[kind])
     with open(out / "sources.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, ["key", "url", "description"], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(_sources())
-    print(f"wrote {len(FILES)} layers and sources.csv to {out}")
+        writer.writerows(sources := _sources())
+    _timeline({row["key"] for row in sources}).to_csv(out / "status_timeline.csv", index=False, lineterminator="\n")
+    print(f"wrote {len(FILES)} layers, sources.csv and status_timeline.csv to {out}")
 
 
 if __name__ == "__main__":

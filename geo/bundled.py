@@ -16,22 +16,16 @@ import pandas as pd
 
 import geopandas as gpd
 
+from geo.schema import ENTITY_KINDS, FILES, ZONE_KINDS
+
+__all__ = [
+    "ATTRIBUTION", "ATTRIBUTION_SHORT", "DATA_DATE", "DATA_DIR", "FILES", "ZONE_KINDS", "load_aggregates", "load_all",
+    "load_layer", "load_sources", "load_timeline", "load_zones", "zone_ids",
+]
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-# Layer kind -> file under data/ (one file per kind).
-FILES: dict[str, str] = {
-    "project": "projects.geojson",
-    "industrial_park": "industrial_parks.geojson",
-    "economic_zone": "economic_zones.geojson",
-    "industrial_cluster": "industrial_clusters.geojson",
-    "infrastructure": "infrastructure.geojson",
-    "district_seat": "district_seats.geojson",
-    "province": "base/province.geojson",
-    "neighbour": "base/neighbours.geojson",
-    "border": "base/border_vnm_lao.geojson",
-    "coastline": "base/coastline.geojson",
-    "road": "base/roads_national.geojson",
-}
+# Layer kind -> file under data/ (one file per kind): FILES, from the kinds registry geo.schema.KINDS.
 
 # Attribution to show with each bundled base layer (see data/SOURCES.md).
 ATTRIBUTION = (
@@ -53,10 +47,7 @@ def _read(kind: str) -> gpd.GeoDataFrame:
     from geo.readers import coerce_to_schema
 
     gdf = gpd.read_file(DATA_DIR / FILES[kind], engine="pyogrio")
-    return coerce_to_schema(gdf, kind) if kind in _ENTITY else gdf
-
-
-_ENTITY = {"project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure", "district_seat"}
+    return coerce_to_schema(gdf, kind) if kind in ENTITY_KINDS else gdf
 
 
 def load_layer(kind: str) -> gpd.GeoDataFrame:
@@ -75,12 +66,15 @@ def load_sources() -> dict[str, str]:
     return {r.key: (r.url or r.description) for r in df.itertuples()}
 
 
+def load_timeline() -> pd.DataFrame:
+    """Return the bundled status timelines (data/status_timeline.csv): project_id, status, year, source."""
+    return pd.read_csv(DATA_DIR / "status_timeline.csv", dtype={"project_id": str, "status": str, "year": "Int64",
+                                                                "source": str}, keep_default_na=False)
+
+
 def load_aggregates() -> pd.DataFrame:
     """Return the conclusion's reported figures (data/src/aggregates.csv)."""
     return pd.read_csv(DATA_DIR / "src" / "aggregates.csv", dtype={"compare_filter": str}, keep_default_na=False)
-
-
-ZONE_KINDS: tuple[str, ...] = ("industrial_park", "economic_zone", "industrial_cluster")
 
 
 def load_zones() -> gpd.GeoDataFrame:

@@ -11,8 +11,17 @@ import sys
 from pathlib import Path
 
 from geo.filters import Filters
+from geo.formats import suffixes
 from geo.i18n import LANGS
-from geo.schema import KINDS, codes
+from geo.schema import ATLAS_KINDS, KINDS, codes
+
+__all__ = [
+    "ATLAS_CHOICES", "build_parser", "cmd_data", "cmd_export", "cmd_html", "cmd_validate", "filters_from_args",
+    "load_projects_or_exit", "main",
+]
+
+# One atlas page per feature of an atlas kind (geo.schema.KINDS), or per 2011 district (a vocabulary, not a kind).
+ATLAS_CHOICES: tuple[str, ...] = (*ATLAS_KINDS, "district")
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -24,7 +33,9 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", default="", help="comma-separated status codes: " + ", ".join(codes("status")))
     p.add_argument("--district", default="", help="comma-separated district codes: " + ", ".join(codes("district")))
     p.add_argument("--zone", default="", help="comma-separated park/zone/cluster ids (projects inside them)")
-    p.add_argument("--years", default="", help="year range of the status, e.g. 2004-2011")
+    p.add_argument("--year", type=int, default=None,
+                   help="draw the register as it was in this year (status timelines; default: the latest year)")
+    p.add_argument("--years", default="", help=argparse.SUPPRESS)  # before --year: A-B now means --year B
     p.add_argument("-q", "--query", default="", help="text search over names and investors (ignores diacritics)")
     p.add_argument("--lang", choices=LANGS, default="vi", help="language of labels (default: vi)")
 
@@ -34,11 +45,14 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     from geo.bundled import zone_ids
 
     params = {"sector": args.sector, "status": args.status, "district": args.district, "zone": args.zone,
-              "years": args.years, "q": args.query}
+              "year": "" if args.year is None else str(args.year), "years": args.years, "q": args.query}
     filters = Filters.from_query_params(params, zone_ids())
     if filters.ignored:
         raise SystemExit(f"error: unknown filter value(s): {', '.join(filters.ignored)}. "
                          "Run `python -m geo <command> --help` for the valid codes.")
+    if filters.legacy_years:
+        print(f"warning: --years {filters.legacy_years} is replaced by --year: drawing the state in "
+              f"{filters.year} (--year {filters.year})", file=sys.stderr)
     return filters
 
 
@@ -51,6 +65,22 @@ def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str 
     except ValueError as exc:  # a report of problems, already formatted
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: str | None = None):
+    """The register of ``--projects`` (or the bundled one) as it was in ``filters.year`` (default: the latest).
+
+    The bundled register follows its status timelines; a register from a file, its own
+    status and status_year. ``popups_lang`` adds the timeline text the map popups show.
+    """
+    from geo.bundled import load_timeline
+    from geo.timeline import empty_timeline, state_in_year, with_timeline_text, year_range
+
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
+    timeline = load_timeline() if args.projects is None else empty_timeline()
+    year = filters.year if filters.year is not None else year_range(projects, timeline)[1]
+    state = state_in_year(projects, timeline, year)
+    return with_timeline_text(state, timeline, popups_lang) if popups_lang else state
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -70,8 +100,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a print-quality report map (PNG, PDF or SVG), or an atlas PDF."""
     from geo.export import ExportOptions, export_atlas, export_map
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
     filters = filters_from_args(args)
+    projects = register_in_year(args, filters)
     try:
         options = ExportOptions(paper=args.paper, orientation=args.orientation, dpi=args.dpi, lang=args.lang,
                                 title=args.title, extent=args.extent,
@@ -91,20 +121,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_html(args: argparse.Namespace) -> int:
     """Write a single self-contained interactive map that works offline from disk."""
-    from geo.htmlmap import write_html
+    from layers.htmlmap import write_html  # the one import of layers from geo (import-linter allows only this)
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
-    size = write_html(args.out, projects, filters_from_args(args), lang=args.lang)
+    filters = filters_from_args(args)
+    projects = register_in_year(args, filters, popups_lang=args.lang)
+    size = write_html(args.out, projects, filters, lang=args.lang)
     print(f"wrote {args.out} ({size / 1e6:.1f} MB)")
     return 0
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX)."""
+    """Write the filtered records with all fields (GeoJSON, GeoPackage, CSV or XLSX: see geo.formats)."""
     from geo.dataexport import write_data
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
     filters = filters_from_args(args)
+    projects = register_in_year(args, filters)
     try:
         n = write_data(args.out, projects, filters)
     except ValueError as exc:  # unsupported suffix
@@ -128,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("export", help=cmd_export.__doc__, description=cmd_export.__doc__)
-    p.add_argument("--out", type=Path, required=True, help="output file: .png, .pdf or .svg (.pdf for --atlas)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output file: " + ", ".join(suffixes("report")) + " (.pdf for --atlas)")
     _add_filter_options(p)
     p.add_argument("--layers", default="", help="comma-separated layer kinds to draw (default: all): "
                    + ", ".join(KINDS))
@@ -137,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpi", type=int, default=300)
     p.add_argument("--title", default=None, help="map title (default: a title in --lang)")
     p.add_argument("--extent", default="province", help="'province' or the id of a feature to zoom to")
-    p.add_argument("--atlas", choices=("industrial_park", "economic_zone", "industrial_cluster", "district"),
+    p.add_argument("--atlas", choices=ATLAS_CHOICES,
                    help="one page per feature of this kind, into one multi-page PDF")
     p.set_defaults(func=cmd_export)
 
@@ -147,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_html)
 
     p = sub.add_parser("data", help=cmd_data.__doc__, description=cmd_data.__doc__)
-    p.add_argument("--out", type=Path, required=True, help="output file: .geojson, .gpkg, .csv or .xlsx")
+    p.add_argument("--out", type=Path, required=True, help="output file: " + ", ".join(suffixes("data")))
     _add_filter_options(p)
     p.set_defaults(func=cmd_data)
     return parser

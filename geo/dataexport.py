@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import math
 from pathlib import Path
 
 import numpy as np
@@ -37,9 +36,14 @@ import shapely
 
 from geo import bundled
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
+from geo.formats import format_for, suffixes
+from geo.records import clean_nan
+from geo.records import located as located_mask
 from geo.schema import VOCABULARIES
 
-FORMATS: tuple[str, ...] = (".geojson", ".gpkg", ".csv", ".xlsx")
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "LAYER_NAME", "neutral_text", "neutralise", "write_data", "xlsx_row"]
+
+FORMATS: tuple[str, ...] = suffixes("data")  # from the output-format table geo.formats.FORMATS
 LAYER_NAME = "projects"
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,7 +75,7 @@ def _filtered(projects: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
 def _table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Attributes plus lon/lat of the point geometry (representative point of other shapes), no geometry column."""
     geom = gdf.geometry
-    located = (geom.notna() & ~geom.is_empty).to_numpy(dtype=bool)
+    located = located_mask(gdf).to_numpy()
     lon = np.full(len(gdf), np.nan)
     lat = np.full(len(gdf), np.nan)
     if located.any():
@@ -86,16 +90,7 @@ def _table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _cell(value: object) -> object:
     """Return a spreadsheet-safe Python value: missing → None, numpy scalars → Python, text neutralised."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
+    value = clean_nan(value)
     if isinstance(value, str):
         return neutralise(value)
     if isinstance(value, list | tuple | dict):
@@ -180,10 +175,7 @@ def write_data(out: Path, projects: gpd.GeoDataFrame, filters: Filters) -> int:
     BOM) or .xlsx (sheet ``projects`` plus an ``about`` sheet with the filters and sources).
     """
     out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"unsupported data format {out.suffix or '(none)'!r} for {out.name}: "
-                         f"use {', '.join(FORMATS)}")
+    suffix = format_for(out, "data").suffix
     out.parent.mkdir(parents=True, exist_ok=True)
     gdf = _filtered(projects, filters)
     if suffix == ".geojson":

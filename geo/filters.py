@@ -13,6 +13,9 @@ Examples
 ['b']
 >>> Filters.from_query_params({"sector": "electricity,bogus", "q": "đông hà"}).to_query_params()
 {'sector': 'electricity', 'q': 'đông hà'}
+>>> old = Filters.from_query_params({"years": "2004-2011"})  # links from before the year state
+>>> old.year, old.legacy_years, old.to_query_params()
+(2011, '2004-2011', {'year': '2011'})
 
 """
 
@@ -27,7 +30,13 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.records import located
 from geo.schema import codes, fold, label
+from geo.timeline import registered_by
+
+__all__ = [
+    "SEARCH_COLUMN", "SEARCH_FIELDS", "Filters", "apply_filters", "fold_series", "search_index", "with_search_index",
+]
 
 SEARCH_FIELDS: tuple[str, ...] = ("name_vi", "name_en", "investor", "subsector")
 SEARCH_COLUMN = "_search"
@@ -41,18 +50,25 @@ class Filters:
     statuses: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
     zones: tuple[str, ...] = ()  # ids of parks, economic zones or clusters
-    years: tuple[int, int] | None = None  # inclusive range of status_year (or year)
+    year: int | None = None  # the state in this year (None: the latest); see geo.timeline.state_in_year
     query: str = ""
     _unknown: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    _legacy_years: str = field(default="", compare=False, repr=False)
 
     def is_empty(self) -> bool:
         """True when no filter restricts the register."""
-        return not (self.sectors or self.statuses or self.districts or self.zones or self.years or self.query)
+        return not (self.sectors or self.statuses or self.districts or self.zones or self.year is not None
+                    or self.query)
 
     @property
     def ignored(self) -> tuple[str, ...]:
         """Query-parameter values that were not known codes and were ignored."""
         return self._unknown
+
+    @property
+    def legacy_years(self) -> str:
+        """The ``years=A-B`` range of an old link that this filter's ``year`` (B) replaced, else ''."""
+        return self._legacy_years
 
     def to_query_params(self) -> dict[str, str]:
         """Return the URL query parameters that restore these filters."""
@@ -61,8 +77,8 @@ class Filters:
                             ("district", self.districts), ("zone", self.zones)):
             if values:
                 params[key] = ",".join(values)
-        if self.years:
-            params["years"] = f"{self.years[0]}-{self.years[1]}"
+        if self.year is not None:
+            params["year"] = str(self.year)
         if self.query:
             params["q"] = self.query
         return params
@@ -72,6 +88,8 @@ class Filters:
         """Build filters from URL query parameters, ignoring (and remembering) unknown codes.
 
         ``zone_ids`` lists the valid zone ids; when empty, any zone id is accepted.
+        ``year=Y`` gives the state in year Y; an old link's ``years=A-B`` range is read as
+        ``year=B`` (and kept in :attr:`legacy_years`, so the caller can say so).
         """
         unknown: list[str] = []
 
@@ -88,20 +106,29 @@ class Filters:
                     out.append(value)
             return tuple(out)
 
-        years = None
-        raw_years = params.get("years", "")
-        raw_years = raw_years[0] if isinstance(raw_years, list) else raw_years
-        if raw_years:
+        def first(key: str) -> str:
+            raw = params.get(key, "")
+            return (raw[0] if raw else "") if isinstance(raw, list) else raw
+
+        year, legacy = None, ""
+        if raw_year := first("year").strip():
             try:
-                lo, hi = (int(x) for x in raw_years.split("-", 1))
-                years = (min(lo, hi), max(lo, hi))
+                year = int(raw_year)
+            except ValueError:
+                unknown.append(f"year={raw_year}")
+        if raw_years := first("years").strip():
+            try:
+                bounds = [int(x) for x in raw_years.split("-", 1)]
             except ValueError:
                 unknown.append(f"years={raw_years}")
-        query = params.get("q", "")
-        query = query[0] if isinstance(query, list) else query
+            else:
+                if year is None and not raw_year:
+                    year, legacy = max(bounds), raw_years
+                else:  # a link with both: year= wins
+                    unknown.append(f"years={raw_years}")
         return cls(pick("sector", codes("sector")), pick("status", codes("status")),
-                   pick("district", codes("district")), pick("zone", zone_ids), years, query.strip(),
-                   tuple(unknown))
+                   pick("district", codes("district")), pick("zone", zone_ids), year, first("q").strip(),
+                   tuple(unknown), legacy)
 
     def describe(self, lang: str = "vi", zone_names: Mapping[str, str] | None = None) -> str:
         """Return a one-line human description (used as the subtitle of report maps)."""
@@ -116,8 +143,8 @@ class Filters:
         if self.zones:
             names = zone_names or {}
             parts.append(f"{t('filter_zone', lang)}: " + ", ".join(names.get(z, z) for z in self.zones))
-        if self.years:
-            parts.append(f"{t('filter_years', lang)}: {self.years[0]}–{self.years[1]}")
+        if self.year is not None:
+            parts.append(t("describe_year", lang, year=self.year))
         if self.query:
             parts.append(f"“{self.query}”")
         return " · ".join(parts) if parts else t("report_all_projects", lang)
@@ -125,13 +152,6 @@ class Filters:
     def with_(self, **changes: object) -> Filters:
         """Return a copy with ``changes`` applied."""
         return replace(self, **changes)
-
-
-def year_span(projects: pd.DataFrame, default: tuple[int, int] = (2004, 2020)) -> tuple[int, int]:
-    """The range of status years (or years) in ``projects``, for a year slider."""
-    columns = [c for c in ("status_year", "year") if c in projects.columns]
-    years = pd.concat([pd.to_numeric(projects[c], errors="coerce") for c in columns]).dropna() if columns else []
-    return (int(years.min()), int(years.max())) if len(years) else default
 
 
 def fold_series(values: pd.Series) -> pd.Series:
@@ -165,9 +185,9 @@ def _in_zones(projects: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_ids: tup
         mask = np.array(projects["zone_id"].isin(zone_ids).to_numpy(), dtype=bool)
     else:
         mask = np.zeros(len(projects), dtype=bool)
-    chosen = zones[zones["id"].isin(zone_ids) & zones.geometry.notna()]
+    chosen = zones[zones["id"].isin(zone_ids) & located(zones)]
     chosen = chosen[chosen.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if len(chosen) and projects.geometry.notna().any():
+    if len(chosen) and located(projects).any():
         hits = projects.sindex.query(chosen.geometry, predicate="intersects")[1]
         mask[np.unique(hits)] = True
     return mask
@@ -190,13 +210,8 @@ def apply_filters(projects: gpd.GeoDataFrame, filters: Filters,
             mask &= projects["zone_id"].isin(filters.zones).to_numpy() if "zone_id" in projects else False
         else:
             mask &= _in_zones(projects, zones, filters.zones)
-    if filters.years:
-        year = pd.Series(pd.NA, index=projects.index, dtype="Float64")
-        for column in ("year", "status_year"):
-            if column in projects:
-                year = pd.to_numeric(projects[column], errors="coerce").astype("Float64").fillna(year)
-        lo, hi = filters.years
-        mask &= ((year >= lo) & (year <= hi)).fillna(False).to_numpy(dtype=bool)
+    if filters.year is not None:
+        mask &= registered_by(projects, filters.year)
     if filters.query:
         needle = fold(filters.query)
         haystack = projects[SEARCH_COLUMN] if SEARCH_COLUMN in projects else search_index(projects)

@@ -17,9 +17,17 @@ True
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+
+__all__ = [
+    "ATLAS_KINDS", "BASE_KINDS", "CONFIDENCES", "DISTRICTS", "ENTITY_KINDS", "FACILITIES", "FIELD_ALIASES", "FILES",
+    "GEOMETRY_QUALITIES", "KINDS", "LAT_COLUMNS", "LAYER_FAMILIES", "LON_COLUMNS", "ROLES", "SECTORS", "STATUSES",
+    "VOCABULARIES", "WKT_COLUMNS", "X_COLUMNS", "Y_COLUMNS", "ZONE_KINDS", "Field", "Kind", "Term", "codes",
+    "column_key", "fold", "kinds", "label", "normalise_term", "suggest_term",
+]
 
 
 @dataclass(frozen=True)
@@ -216,15 +224,42 @@ _STATUS: tuple[Field, ...] = (
 _AREA = Field("area_ha", "float", unit="ha", minimum=0, maximum=100_000, description="documented area")
 
 
+ROLES: tuple[str, ...] = ("entity", "zone", "base")
+# Web-layer builder families (layers/: one builder per family, see layers.maps.BUILDERS).
+LAYER_FAMILIES: tuple[str, ...] = ("areas", "places", "projects", "base")
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A layer kind: its stable code, labels, geometry types and fields."""
+    """A layer kind: its stable code, labels, geometry types, fields, and where it lives.
+
+    ``file`` is its bundled file under data/; ``role`` says whether its records are
+    entities of the fact sheet ("entity"), parks/zones/clusters that projects lie in
+    ("zone", also entities) or base layers ("base"); ``layer`` names its web-layer
+    builder family (:data:`LAYER_FAMILIES`); ``atlas`` kinds make one report page per
+    feature.
+    """
 
     code: str
     vi: str
     en: str
     geometry: tuple[str, ...]  # allowed geometry types; empty: no geometry
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    file: str = ""
+    role: str = "entity"
+    layer: str = "places"
+    atlas: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"kind {self.code!r}: role {self.role!r} is not one of {', '.join(ROLES)}")
+        if self.layer not in LAYER_FAMILIES:
+            raise ValueError(f"kind {self.code!r}: layer {self.layer!r} is not one of {', '.join(LAYER_FAMILIES)}")
+
+    @property
+    def is_entity(self) -> bool:
+        """True for kinds whose records come from the fact sheet (zones included)."""
+        return self.role in ("entity", "zone")
 
     def label(self, lang: str) -> str:
         """Return the label in ``lang``."""
@@ -258,42 +293,77 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         Field("workers", "int", unit="people", minimum=0, maximum=100_000),
         Field("year", "int", unit="year", minimum=1975, maximum=2035, description="year licensed or started"),
         Field("in_conclusion", "bool", description="named in Conclusion 11-KL/TU"),
-    )),
+    ), file="projects.geojson", layer="projects"),
     Kind("industrial_park", "Khu công nghiệp", "Industrial parks", _AREAL, (
         *_COMMON, *_STATUS, _AREA,
         Field("area_note", "str"), Field("sectors_note", "str"), Field("occupancy_note", "str"),
         Field("year", "int", unit="year", minimum=1975, maximum=2035, description="year established"),
         Field("in_conclusion", "bool"),
-    )),
+    ), file="industrial_parks.geojson", role="zone", layer="areas", atlas=True),
     Kind("economic_zone", "Khu kinh tế", "Economic zones", _AREAL, (
         *_COMMON, *_STATUS, _AREA,
         Field("legal_basis", "str"), Field("year", "int", unit="year", minimum=1975, maximum=2035),
         Field("in_conclusion", "bool"),
-    )),
+    ), file="economic_zones.geojson", role="zone", layer="areas", atlas=True),
     Kind("industrial_cluster", "Cụm công nghiệp, làng nghề", "Industrial clusters and craft villages", _AREAL, (
         *_COMMON, *_STATUS, _AREA,
         Field("area_note", "str"), Field("sectors_note", "str"),
         Field("year", "int", unit="year", minimum=1975, maximum=2035, description="year established"),
-    )),
+    ), file="industrial_clusters.geojson", role="zone", layer="areas", atlas=True),
     Kind("infrastructure", "Cảng, cửa khẩu", "Ports and border gates", _POINT, (
         *_COMMON, *_STATUS,
         Field("facility", "facility", True, description="port or border gate"),
         Field("capacity", "str"), Field("year", "int", unit="year", minimum=1900, maximum=2035),
-    )),
+    ), file="infrastructure.geojson"),
     Kind("district_seat", "Huyện lỵ", "District seats", _POINT, (
         *_COMMON,
         Field("unit_type", "str", description="city, town or district (2011)"),
         Field("seat", "str", description="the seat's town"),
-    )),
-    Kind("province", "Tỉnh Quảng Trị", "Quảng Trị province", _POLY),
-    Kind("neighbour", "Tỉnh lân cận", "Neighbouring provinces", _POLY),
-    Kind("border", "Biên giới Việt – Lào", "Viet Nam – Laos border", _LINE),
-    Kind("coastline", "Đường bờ biển", "Coastline", _LINE),
-    Kind("road", "Quốc lộ", "National roads", _LINE),
+    ), file="district_seats.geojson"),
+    Kind("province", "Tỉnh Quảng Trị", "Quảng Trị province", _POLY, file="base/province.geojson", role="base",
+         layer="base"),
+    Kind("neighbour", "Tỉnh lân cận", "Neighbouring provinces", _POLY, file="base/neighbours.geojson", role="base",
+         layer="base"),
+    Kind("border", "Biên giới Việt – Lào", "Viet Nam – Laos border", _LINE, file="base/border_vnm_lao.geojson",
+         role="base", layer="base"),
+    Kind("coastline", "Đường bờ biển", "Coastline", _LINE, file="base/coastline.geojson", role="base", layer="base"),
+    Kind("road", "Quốc lộ", "National roads", _LINE, file="base/roads_national.geojson", role="base", layer="base"),
 )}
 
-# Kinds whose records come from the fact sheet (as opposed to base layers).
-ENTITY_KINDS: tuple[str, ...] = (
-    "project", "industrial_park", "economic_zone", "industrial_cluster", "infrastructure", "district_seat",
-)
-BASE_KINDS: tuple[str, ...] = ("province", "neighbour", "border", "coastline", "road")
+
+def kinds(role: str | None = None, *, atlas: bool | None = None) -> tuple[str, ...]:
+    """Codes of the kinds with ``role`` ("entity" includes zones) and ``atlas`` (None: any), in registry order.
+
+    >>> kinds("zone")
+    ('industrial_park', 'economic_zone', 'industrial_cluster')
+    >>> kinds(atlas=True) == kinds("zone")
+    True
+    """
+    return tuple(k.code for k in KINDS.values()
+                 if (role is None or k.role == role or (role == "entity" and k.is_entity))
+                 and (atlas is None or k.atlas == atlas))
+
+
+# Derived from KINDS (do not list kinds anywhere else).
+ENTITY_KINDS: tuple[str, ...] = kinds("entity")  # records from the fact sheet (as opposed to base layers)
+ZONE_KINDS: tuple[str, ...] = kinds("zone")  # parks, economic zones and clusters that projects lie in
+BASE_KINDS: tuple[str, ...] = kinds("base")
+ATLAS_KINDS: tuple[str, ...] = kinds(atlas=True)
+FILES: dict[str, str] = {k.code: k.file for k in KINDS.values()}  # kind -> bundled file under data/
+
+# Coordinate column names, as compared by column_key (folded, letters and digits only).
+LON_COLUMNS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "kinhdo")
+LAT_COLUMNS: tuple[str, ...] = ("lat", "latitude", "vido")
+X_COLUMNS: tuple[str, ...] = ("x", "easting", "toadox", "east")
+Y_COLUMNS: tuple[str, ...] = ("y", "northing", "toadoy", "north")
+WKT_COLUMNS: tuple[str, ...] = ("wkt", "geometry", "geom")
+
+
+def column_key(name: object) -> str:
+    """Fold a column name for matching: no diacritics, no units in brackets, letters and digits only.
+
+    >>> column_key("Kinh độ (°)")
+    'kinhdo'
+    """
+    name = re.sub(r"[(\[].*?[)\]]", "", str(name))
+    return re.sub(r"[^a-z0-9]", "", fold(name))

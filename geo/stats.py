@@ -19,7 +19,10 @@ import geopandas as gpd
 
 from geo.filters import Filters, apply_filters
 from geo.i18n import t
+from geo.records import display_name, located
 from geo.schema import KINDS, VOCABULARIES, label
+
+__all__ = ["count_by", "count_by_zone", "indicators", "reported_vs_dataset", "unlocated"]
 
 
 def count_by(projects: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
@@ -34,12 +37,11 @@ def count_by(projects: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
 
 def count_by_zone(projects: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """Projects inside (or assigned to) each park, zone and cluster; zones with none left out."""
-    name = "name_en" if lang == "en" else "name_vi"
     rows = []
     for zone in zones.itertuples():
         n = len(apply_filters(projects, Filters(zones=(zone.id,)), zones))
         if n:
-            rows.append({"code": zone.id, "label": getattr(zone, name) or zone.name_vi, "count": n})
+            rows.append({"code": zone.id, "label": display_name(zone, lang) or zone.id, "count": n})
     return pd.DataFrame(rows, columns=["code", "label", "count"])
 
 
@@ -66,7 +68,7 @@ def reported_vs_dataset(aggregates: pd.DataFrame, layers: Mapping[str, gpd.GeoDa
             t("stats_indicator", lang): a.label_vi if lang == "vi" else a.label_en,
             t("stats_col_reported", lang): reported,
             t("stats_mapped", lang): len(records),
-            t("stats_located", lang): int(records.geometry.notna().sum()),
+            t("stats_located", lang): int(located(records).sum()),
             t("stats_gap", lang): reported - len(records),
         })
     return pd.DataFrame(rows)
@@ -87,11 +89,11 @@ def unlocated(layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> pd.DataFrame
     parts = []
     for kind, gdf in layers.items():
         if KINDS[kind].fields and "location_confidence" in gdf:
-            missing = gdf[gdf.geometry.isna()]
+            missing = gdf[~located(gdf)]
             if len(missing):
                 parts.append(pd.DataFrame({
                     "kind": KINDS[kind].label(lang), "id": missing["id"],
-                    "name": missing["name_en" if lang == "en" else "name_vi"].fillna(missing["name_vi"]),
+                    "name": display_name(missing, lang),
                     "district": missing["district"].map(lambda c: label("district", c, lang) if pd.notna(c) else ""),
                     "sources": missing["sources"],
                 }))

@@ -16,6 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "APPROXIMATE_DASH", "FACILITY_MARKERS", "KIND_STYLES", "LOW_CONFIDENCE_OPACITY", "PROJECT_RADIUS_PX",
+    "PROJECT_SIZE_PT", "SECTOR_COLOURS", "STATUS_SYMBOLS", "UNKNOWN_COLOUR", "WATER_COLOUR", "AreaStyle",
+    "StatusSymbol", "sector_colour", "status_symbol",
+]
+
 # Colour-blind-aware qualitative palette (Okabe–Ito based), one colour per sector group.
 SECTOR_COLOURS: dict[str, str] = {
     "processing": "#009e73",

@@ -7,16 +7,14 @@ import geopandas as gpd
 from geo import style
 from geo.bundled import load_sources
 from geo.i18n import t
+from geo.records import located as located_mask
 from geo.schema import label
-from layers.common import (
-    QtmapLayer,
-    area_style,
-    columnar,
-    confidence_options,
-    geojson_rows,
-    popup_fields,
-    with_display_name,
-)
+from layers.elements import QtmapLayer
+from layers.encoding import columnar, geojson_rows
+from layers.popups import popup_fields, with_display_name
+from layers.symbols import area_style, confidence_options
+
+__all__ = ["build", "info_options"]
 
 
 def _used_sources(gdf: gpd.GeoDataFrame) -> dict[str, str]:
@@ -43,7 +41,7 @@ def info_options(kind: str, gdf: gpd.GeoDataFrame, lang: str) -> dict[str, objec
 def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
     """Return the layer of ``kind`` (industrial_park, economic_zone or industrial_cluster), labelled."""
     gdf = with_display_name(gdf, lang)
-    located = gdf[gdf.geometry.notna()].reset_index(drop=True)
+    located = gdf[located_mask(gdf)].reset_index(drop=True)
     columns = ["_name", "_label", *[c for c in located.columns if c not in ("geometry", "_name", "_label")]]
     opts = {
         "style": area_style(kind),

@@ -17,6 +17,11 @@ import xstatic.pkg.leaflet as xs_leaflet
 import folium
 from branca.element import Element
 
+__all__ = [
+    "CSS_FILES", "HERE", "JS_FILES", "LEAFLET_DIR", "STATIC_SUBDIR", "STATIC_URL", "inline_assets", "install_static",
+    "link_assets",
+]
+
 HERE = Path(__file__).resolve().parent
 LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 
 from geo.i18n import t
-from layers.common import QtmapLayer, area_style, columnar, geojson_rows
+from layers.elements import QtmapLayer
+from layers.encoding import columnar, geojson_rows
+from layers.symbols import area_style
+
+__all__ = ["build"]
 
 # kind -> (layer-name key, label column or None, tooltip columns)
 _BASE: dict[str, tuple[str, str | None]] = {

@@ -6,12 +6,15 @@ import geopandas as gpd
 
 from geo import style
 from geo.i18n import t
+from geo.records import located as located_mask
 from geo.schema import VOCABULARIES, label
+
+__all__ = ["legend_spec"]
 
 
 def legend_spec(projects: gpd.GeoDataFrame, lang: str, areas: dict[str, int] | None = None) -> dict[str, object]:
     """Return the legend for the (filtered) ``projects`` and the area layers shown (kind -> count)."""
-    located = projects[projects.geometry.notna()]
+    located = projects[located_mask(projects)]
     sectors = located["sector"].value_counts() if "sector" in located else {}
     statuses = located["status"].value_counts() if "status" in located else {}
     sections = []

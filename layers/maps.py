@@ -13,20 +13,25 @@ import folium
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.records import located
+from geo.schema import KINDS
 from layers import areas, base, places, projects
 from layers.assets import inline_assets, link_assets
-from layers.common import QtmapAttribution, QtmapLayer, QtmapLegend
+from layers.elements import QtmapAttribution, QtmapLayer, QtmapLegend
 from layers.legend import legend_spec
+
+__all__ = [
+    "AREA_KINDS", "BASE_ORDER", "BUILDERS", "CENTER", "FAMILY_BUILDERS", "TILES", "ZOOM", "app_map", "area_counts",
+    "base_layers", "base_map", "project_group", "standalone_map",
+]
 
 # The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
 CENTER: tuple[float, float] = (16.74, 107.14)
 ZOOM = 9.5
 
-BUILDERS = {
-    "neighbour": base.build, "province": base.build, "coastline": base.build, "border": base.build, "road": base.build,
-    "economic_zone": areas.build, "industrial_park": areas.build, "industrial_cluster": areas.build,
-    "infrastructure": places.build, "district_seat": places.build, "project": projects.build,
-}
+# One builder per layer family (geo.schema.LAYER_FAMILIES); each kind names its family in geo.schema.KINDS.
+FAMILY_BUILDERS = {"base": base.build, "areas": areas.build, "places": places.build, "projects": projects.build}
+BUILDERS = {code: FAMILY_BUILDERS[kind.layer] for code, kind in KINDS.items()}
 # Drawing order of the layers that do not change with the filters (bottom first).
 BASE_ORDER: tuple[str, ...] = ("neighbour", "province", "coastline", "border", "road", "economic_zone",
                                "industrial_park", "industrial_cluster", "infrastructure", "district_seat")
@@ -42,38 +47,34 @@ TILES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def base_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "") -> folium.Map:
-    """Return the map with every bundled layer that filters do not change, and basemap choices."""
+def base_layers(layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> dict[str, QtmapLayer]:
+    """Build the layers of the base map once (serialising their data); :func:`base_map` draws copies of them.
+
+    The caller owns their lifetime: the app keeps them per language with
+    ``st.cache_resource``, so reruns reuse the serialised data.
+    """
+    return {kind: BUILDERS[kind](layers[kind], kind, lang) for kind in BASE_ORDER if kind in layers}
+
+
+def base_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "",
+             built: Mapping[str, QtmapLayer] | None = None) -> folium.Map:
+    """Return the map with every bundled layer that filters do not change, and basemap choices.
+
+    ``built``: the layers from :func:`base_layers` for ``layers`` and ``lang``, when the
+    caller keeps them (else they are built here).
+    """
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, prefer_canvas=True, control_scale=True,
                    min_zoom=6, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     folium.FeatureGroup(name=t("basemap_none", lang), overlay=False, control=True).add_to(m)
     for key, url, attr in TILES:
         folium.TileLayer(url, attr=attr, name=t(key, lang), overlay=False, show=False, max_zoom=18).add_to(m)
+    built = base_layers(layers, lang) if built is None else built
     for kind in BASE_ORDER:
-        if kind in layers:
-            _base_layer(layers[kind], kind, lang).add_to(m)
+        if kind in built:
+            built[kind].fresh_copy().add_to(m)  # an element has one parent: a new map needs new elements
     if attribution:
         _attribution(m, attribution)
     return m
-
-
-_BASE_CACHE: dict[tuple[int, str, str], tuple[gpd.GeoDataFrame, QtmapLayer]] = {}
-
-
-def _base_layer(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
-    """The layer of ``kind`` for ``gdf``, serialised once per (data, language) and copied afterwards.
-
-    The app's bundled layers are the same objects on every rerun, so their data is
-    prepared once per process; the cache keeps a reference to ``gdf`` so that its id
-    cannot be reused by another frame while the entry exists.
-    """
-    key = (id(gdf), kind, lang)
-    hit = _BASE_CACHE.get(key)
-    if hit is None or hit[0] is not gdf:
-        if len(_BASE_CACHE) > 64:
-            _BASE_CACHE.clear()
-        hit = _BASE_CACHE[key] = (gdf, BUILDERS[kind](gdf, kind, lang))
-    return hit[1].fresh_copy()
 
 
 def _attribution(m: folium.Map, text: str) -> None:
@@ -94,7 +95,7 @@ def project_group(projects_gdf: gpd.GeoDataFrame, lang: str, area_counts: Mappin
 
 def area_counts(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, int]:
     """Located features per area kind, for the legend."""
-    return {k: int(layers[k].geometry.notna().sum()) for k in AREA_KINDS if k in layers}
+    return {k: int(located(layers[k]).sum()) for k in AREA_KINDS if k in layers}
 
 
 def standalone_map(layers: Mapping[str, gpd.GeoDataFrame], projects_gdf: gpd.GeoDataFrame, lang: str,
@@ -107,8 +108,9 @@ def standalone_map(layers: Mapping[str, gpd.GeoDataFrame], projects_gdf: gpd.Geo
     return m
 
 
-def app_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "") -> folium.Map:
-    """Return the app's base map, loading its assets from the app's static route."""
-    m = base_map(layers, lang, attribution)
+def app_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str = "",
+            built: Mapping[str, QtmapLayer] | None = None) -> folium.Map:
+    """Return the app's base map, loading its assets from the app's static route (``built``: see base_map)."""
+    m = base_map(layers, lang, attribution, built)
     link_assets(m)
     return m

@@ -5,14 +5,20 @@ from __future__ import annotations
 import geopandas as gpd
 
 from geo.i18n import t
+from geo.records import located as located_mask
 from layers.areas import info_options
-from layers.common import QtmapLayer, area_style, columnar, confidence_options, geojson_rows, with_display_name
+from layers.elements import QtmapLayer
+from layers.encoding import columnar, geojson_rows
+from layers.popups import with_display_name
+from layers.symbols import area_style, confidence_options
+
+__all__ = ["build"]
 
 
 def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
     """Return the layer of ``kind`` (infrastructure or district_seat)."""
     gdf = with_display_name(gdf, lang)
-    located = gdf[gdf.geometry.notna()].reset_index(drop=True)
+    located = gdf[located_mask(gdf)].reset_index(drop=True)
     columns = ["_name", "_label", *[c for c in located.columns if c not in ("geometry", "_name", "_label")]]
     seat = kind == "district_seat"
     opts = {

@@ -1,13 +1,13 @@
 """The project register: one canvas point layer, coloured by sector, filled by status.
 
-The layer reaches the page as one columnar table (``layers.common.columnar``). Registers
+The layer reaches the page as one columnar table (``layers.encoding.columnar``). Registers
 of 100,000 projects stay light because:
 
 - only the columns the map shows travel (title, tooltip, popup fields, sources,
   location confidence and note: every field the popup shows, nothing it does not);
 - repeated strings (investors, sub-sectors, notes, ...) travel once, as a categorical
   ``{"labels", "idx"}`` column, like the vocabularies (qtmap.js reads both forms);
-- the script goes into the page as text, never through Jinja (``QtmapLayer.render``);
+- the script goes into the page as text, never through Jinja (``layers.elements.QtmapLayer.render``);
 - above :data:`BULK_ABOVE` points qtmap.js draws them as one bulk canvas layer
   instead of one Leaflet circle marker each (same symbols, tooltip and popup).
 """
@@ -18,9 +18,15 @@ import geopandas as gpd
 
 from geo import style
 from geo.i18n import t
+from geo.records import display_name
+from geo.records import located as located_mask
 from geo.schema import VOCABULARIES
 from layers.areas import info_options
-from layers.common import QtmapLayer, columnar, confidence_options, display_names
+from layers.elements import QtmapLayer
+from layers.encoding import columnar
+from layers.symbols import confidence_options
+
+__all__ = ["BULK_ABOVE", "INFO_COLUMNS", "build", "symbol_options"]
 
 BULK_ABOVE = 5_000  # more located projects than this: one bulk canvas layer in qtmap.js
 # Columns qtmap.js reads besides the title, tooltip and popup fields.
@@ -47,9 +53,8 @@ def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: 
     ``bulk_above``: above this many located projects qtmap.js draws them as one bulk
     canvas layer (None: always one circle marker per project).
     """
-    geometry = gdf.geometry
-    located = gdf[geometry.notna().to_numpy() & ~geometry.is_empty.to_numpy()].copy()
-    located["_name"] = display_names(located, lang)
+    located = gdf[located_mask(gdf)].copy()
+    located["_name"] = display_name(located, lang)
     info = info_options(kind, located, lang)
     wanted = {"_name", *(c for _, c in info["popup"]), *INFO_COLUMNS, "sector", "status"}
     columns = ["_name", *[c for c in located.columns if c in wanted and c != "_name"]]

@@ -1,13 +1,15 @@
 """The Streamlit page, run headless with AppTest: filters, URL state, language, statistics, uploads."""
 
+import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n import t
 from geo.register import load_register
-from geo.schema import fold
+from geo.schema import codes, fold, label
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -60,7 +62,8 @@ def test_changing_a_filter_updates_the_url():
     assert at.query_params["sector"] == "electricity,processing"
     assert at.query_params["status"] == "operating"
     assert at.query_params["q"] == "Rào Quán"
-    assert t("n_projects", "vi", n=1) in " ".join(caption_texts(at))
+    # In the latest year both Rào Quán (P01) and Hạ Rào Quán (P03, operating by 2014) operate.
+    assert t("n_projects", "vi", n=2) in " ".join(caption_texts(at))
 
 
 def test_switching_language_translates_the_page():
@@ -83,14 +86,67 @@ def test_statistics_compare_the_conclusion_with_the_dataset():
     assert "P04" in set(unlocated["id"])  # La La hydropower: named, not located
 
 
-def test_year_slider_filters_and_reaches_the_url():
+def map_feature_group(at) -> str:
+    """The script of the project group streamlit-folium receives (AppTest does not run the component)."""
+    return json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+
+
+def status_chart(at, lang="vi") -> dict[str, int]:
+    """The statistics tab's bar chart of projects by status: label -> count."""
+    statuses = {label("status", c, lang) for c in codes("status")}
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if "label" in table and set(table["label"]) <= statuses:
+                return dict(zip(table["label"], table["count"].astype(int), strict=True))
+    raise AssertionError("no status chart")
+
+
+def test_year_slider_shows_the_state_in_that_year():
     at = run()
-    lo, hi = at.slider(key="years").value
-    at.slider(key="years").set_value((2018, hi)).run()
-    assert at.query_params["years"] == f"2018-{hi}"
-    projects = load_register()
-    year = projects["status_year"].fillna(projects["year"])
-    assert t("n_projects", "vi", n=int(((year >= 2018) & (year <= hi)).sum())) in " ".join(caption_texts(at))
+    assert at.slider(key="year").value == 2024  # the latest year of the timelines
+    assert "year" not in at.query_params
+    latest = map_feature_group(at)
+    assert "Hà Nội–Quảng Trị Beer" in latest and "Rào Quán" in latest
+    assert status_chart(at) == {"Đang hoạt động": 18, "Đang xây dựng": 6, "Đã cấp phép": 1, "Quy hoạch": 1}
+
+    at.slider(key="year").set_value(2005).run()
+    assert not at.exception
+    assert at.query_params["year"] == "2005"
+    in_2005 = map_feature_group(at)
+    assert "Rào Quán" in in_2005 and "Hà Nội–Quảng Trị Beer" not in in_2005  # the beer JSC comes in 2018
+    # Rào Quán and the Đông Hà clinker plant are being built; Từ Phong (undated) is shown as recorded.
+    assert status_chart(at) == {"Đang xây dựng": 2, "Đang hoạt động": 1}
+    assert t("n_projects", "vi", n=3) in " ".join(caption_texts(at))
+    assert t("stats_filtered", "vi", n=3) in [h.value for h in at.subheader]
+
+
+def test_popups_carry_the_status_timeline():
+    at = run({"lang": "en", "year": "2005"})
+    assert "Licensed 2002 → Under construction 2003 → Operating 2007" in map_feature_group(at)
+    assert t("field_status_timeline", "en") in map_feature_group(at)
+
+
+def test_statistics_count_statuses_year_by_year():
+    at = run({"lang": "en"})
+    table = next(df.value for df in at.dataframe if df.value.index.name == t("field_year", "en"))
+    assert table.loc[2011].to_dict() == {"Operating": 10, "Under construction": 7, "Licensed": 0, "Planned": 2,
+                                         "Stalled": 0}
+    assert table.index.min() == 2002 and table.index.max() == 2024
+
+
+def test_old_links_with_a_year_range_show_its_last_year_with_a_warning():
+    at = run({"years": "2004-2009"})
+    assert not at.exception
+    assert at.slider(key="year").value == 2009
+    assert any(t("url_years_replaced", "vi", years="2004-2009", year=2009) == w.value for w in at.warning)
+    assert at.query_params["year"] == "2009" and "years" not in at.query_params
+
+
+def test_a_year_outside_the_data_is_ignored_with_a_warning():
+    at = run({"year": "1990"})
+    assert at.slider(key="year").value == 2024
+    assert any("year=1990" in w.value for w in at.warning)
 
 
 BAD_CSV = (

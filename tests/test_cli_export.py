@@ -18,6 +18,7 @@ import pyogrio
 from geo import bundled, register
 from geo.cli import main
 from geo.filters import Filters, apply_filters
+from geo.timeline import state_in_year
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +100,8 @@ def test_unknown_filter_code_is_a_usage_error(tmp_path: Path) -> None:
 def test_data_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str) -> None:
     out = tmp_path / f"p{suffix}"
     assert main(["data", "--out", str(out), "--status", "operating"]) == 0
-    expected = apply_filters(register.load_register(), Filters(statuses=("operating",)), zones=bundled.load_zones())
+    latest = state_in_year(register.load_register(), bundled.load_timeline(), 2024)  # the default: the latest year
+    expected = apply_filters(latest, Filters(statuses=("operating",)), zones=bundled.load_zones())
     assert f"({len(expected)} records)" in capsys.readouterr().out
     if suffix == ".csv":
         assert len(pd.read_csv(out, encoding="utf-8-sig")) == len(expected)

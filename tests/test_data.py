@@ -141,6 +141,6 @@ def test_build_reproduces_the_committed_files(tmp_path):
     if not (build.SHARED / "data" / "base").is_dir():
         pytest.skip(f"the build inputs are not here ({build.SHARED})")
     build.main(tmp_path)
-    for name in [*FILES.values(), "sources.csv"]:
+    for name in [*FILES.values(), "sources.csv", "status_timeline.csv"]:
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), \
             f"data/{name} is out of date: run `python data/build.py` and commit the result"

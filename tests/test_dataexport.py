@@ -16,8 +16,8 @@ import pyogrio
 
 from geo import bundled, register
 from geo.dataexport import neutralise, write_data
-from geo.validate import validate_file
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
+from geo.validate import validate_file
 
 FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tcmd", "\r=1+1", "  =1+1"]
 

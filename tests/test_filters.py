@@ -46,8 +46,10 @@ ZONES = gpd.GeoDataFrame({"id": ["zone_a", "zone_b"]}, geometry=[box(107.05, 16.
     (Filters(query="hoa tho"), ["c"]),             # investors are searched
     (Filters(query="hydro"), ["b"]),               # English names are searched
     (Filters(query="nothing like it"), []),
-    (Filters(years=(2009, 2011)), ["a", "d"]),     # status_year first, else year
-    (Filters(years=(2004, 2008)), ["c"]),
+    (Filters(year=2011), ["a", "c", "d"]),         # registered by 2011: status_year first, else year
+    (Filters(year=2008), ["c"]),
+    (Filters(year=2003), []),
+    (Filters(year=2015), ["a", "b", "c", "d"]),
     (Filters(zones=("zone_a",)), ["a"]),           # inside the polygon
     (Filters(zones=("zone_b",)), ["d"]),           # by zone_id (zone without geometry)
 ])
@@ -86,15 +88,35 @@ def test_from_query_params(params, sectors, statuses, ignored):
 @pytest.mark.parametrize("filters", [
     Filters(),
     Filters(sectors=("water",), statuses=("planned", "stalled"), districts=("con_co",), zones=("ip_quan_ngang",),
-            years=(2004, 2011), query="Quán Ngang"),
+            year=2011, query="Quán Ngang"),
 ])
 def test_query_params_round_trip(filters):
     assert Filters.from_query_params(filters.to_query_params(), ("ip_quan_ngang",)) == filters
 
 
-def test_bad_years_are_ignored_and_reported():
-    f = Filters.from_query_params({"years": "soon"})
-    assert f.years is None and f.ignored == ("years=soon",)
+def test_year_reaches_the_url():
+    assert Filters(year=2011).to_query_params() == {"year": "2011"}
+    assert Filters().to_query_params() == {}
+
+
+@pytest.mark.parametrize(("params", "year", "legacy", "ignored"), [
+    ({"year": "2011"}, 2011, "", ()),
+    ({"year": ["2007"]}, 2007, "", ()),
+    ({"years": "2004-2011"}, 2011, "2004-2011", ()),     # an old link: the end of its range
+    ({"years": "2011-2004"}, 2011, "2011-2004", ()),
+    ({"years": "2009"}, 2009, "2009", ()),
+    ({"year": "2010", "years": "2004-2011"}, 2010, "", ("years=2004-2011",)),  # year= wins
+    ({"year": "soon"}, None, "", ("year=soon",)),
+    ({"years": "soon"}, None, "", ("years=soon",)),
+])
+def test_year_from_query_params(params, year, legacy, ignored):
+    f = Filters.from_query_params(params)
+    assert (f.year, f.legacy_years, f.ignored) == (year, legacy, ignored)
+
+
+def test_undated_projects_pass_the_year_filter(register):
+    undated = register.assign(status_year=None, year=None)
+    assert list(apply_filters(undated, Filters(year=1990))["id"]) == ["a", "b", "c", "d"]
 
 
 def test_describe_names_the_filters_in_both_languages():
@@ -102,6 +124,8 @@ def test_describe_names_the_filters_in_both_languages():
     assert "Electricity" in f.describe("en") and "Operating" in f.describe("en")
     assert "Sản xuất điện" in f.describe("vi")
     assert Filters().describe("en") == "All projects"
+    assert Filters(year=2011).describe("vi") == "Hiện trạng năm 2011"
+    assert Filters(sectors=("water",), year=2011).describe("en") == "Sector: Water supply · State in 2011"
 
 
 def test_bundled_electricity_filter_is_a_proper_subset():

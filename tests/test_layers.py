@@ -11,11 +11,14 @@ from shapely.geometry import Point
 
 from geo import style
 from geo.bundled import load_all
+from geo.i18n import t
+from geo.records import located
 from geo.register import load_register
 from geo.schema import KINDS, VOCABULARIES
 from layers import assets, maps
-from layers.common import columnar, script_json, short_name
+from layers.encoding import columnar, script_json
 from layers.legend import legend_spec
+from layers.popups import short_name
 
 EVIL = "<img src=x onerror=alert(1)>"
 BREAKOUT = "</script><script>alert(2)</script>"
@@ -93,7 +96,7 @@ def test_every_bundled_layer_builds_and_has_only_located_features(kind):
     gdf = load_all()[kind]
     html = render(maps.BUILDERS[kind](gdf, kind, "vi"))
     geojson, table, opts = layer_args(html, "shapes")
-    assert len(geojson["features"]) == int(gdf.geometry.notna().sum())
+    assert len(geojson["features"]) == int(located(gdf).sum()) > 0
     assert opts["style"]["colour"] == style.KIND_STYLES[kind].colour
 
 
@@ -129,15 +132,18 @@ def test_legend_mirrors_the_filtered_projects():
     assert "Mining and minerals" not in labels  # E3 (mining) has no location: not on the map
     assert "Economic zones" not in labels  # zero count: not shown
     assert "Industrial parks" in labels
-    assert spec["note"]
+    assert spec["note"] == t("legend_note_approx", "en")
 
 
 def test_standalone_map_has_no_external_asset_and_inlines_leaflet():
     html = maps.standalone_map({k: v for k, v in load_all().items() if k != "project"}, evil_projects(), "en")
     html = html.get_root().render()
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)
-    assert "L.Map" in html or "L.map" in html  # Leaflet itself is inside
-    assert "window.qtmap" in html
+    # Leaflet and qtmap.js are inside, whole (the old check, "L.Map" or "L.map", was true of any folium page)
+    for name, path in assets.JS_FILES:
+        source = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+        assert len(source) > 10_000 and source in html, f"{name} is not inlined whole"
+    assert html.count("qtmap.points(") == 1  # the project layer, drawn by the inlined qtmap.js
     assert EVIL not in html and BREAKOUT not in html
 
 
@@ -158,6 +164,20 @@ def test_base_map_is_identical_across_builds():
     assert re.sub(r"_[a-f0-9]{32}", "", first) == re.sub(r"_[a-f0-9]{32}", "", second)
 
 
+def test_prebuilt_base_layers_draw_the_same_map_twice():
+    """The app keeps base_layers() per language (st.cache_resource); each rerun's map gets copies of them."""
+    from streamlit_folium import _get_map_string
+
+    layers = {k: v for k, v in load_all().items() if k != "project"}
+    built = maps.base_layers(layers, "vi")
+    assert list(built) == [k for k in maps.BASE_ORDER if k in layers]
+    fresh = re.sub(r"_[a-f0-9]{32}", "", _get_map_string(maps.app_map(layers, "vi")))
+    for _ in range(2):  # the same built layers serve two maps: each map draws its own copies
+        again = re.sub(r"_[a-f0-9]{32}", "", _get_map_string(maps.app_map(layers, "vi", built=built)))
+        assert again == fresh
+    assert all(layer._parent is None for layer in built.values())  # the kept layers are never attached
+
+
 def test_install_static_copies_assets_with_inlined_images(tmp_path):
     target = assets.install_static(tmp_path)
     assert (target / "leaflet.js").stat().st_size > 100_000
@@ -166,14 +186,12 @@ def test_install_static_copies_assets_with_inlined_images(tmp_path):
 
 
 def test_every_kind_and_category_has_a_style_and_label():
-    for code in (t.code for t in VOCABULARIES["sector"]):
+    for code in (term.code for term in VOCABULARIES["sector"]):
         assert code in style.SECTOR_COLOURS
-    for code in (t.code for t in VOCABULARIES["status"]):
+    for code in (term.code for term in VOCABULARIES["status"]):
         assert code in style.STATUS_SYMBOLS
-    for kind in KINDS:
-        assert kind in maps.BUILDERS or kind == "project"
-        assert kind == "project" or kind in style.KIND_STYLES
     assert set(maps.BUILDERS) == set(KINDS)
+    assert set(style.KIND_STYLES) == set(KINDS) - {"project"}  # projects: sector colours and status symbols
 
 
 JINJA = "{{ 7*7 }} {% if true %}x{% endif %} {# c #}"
@@ -193,10 +211,19 @@ def test_template_syntax_in_data_is_not_evaluated(kind):
 
 
 def test_popup_does_not_repeat_coordinate_columns():
-    from layers.common import popup_fields
+    from layers.popups import popup_fields
 
     df = gpd.GeoDataFrame({"id": ["a"], "name_vi": ["x"], "Kinh độ": [107.0], "vi_do": [16.8], "X": [1.0],
                            "investor": ["y"], "note_extra": ["z"]}, geometry=[Point(107.0, 16.8)])
     columns = [c for _, c in popup_fields("project", df, "en")]
     assert columns[:1] == ["investor"] and "note_extra" in columns and "id" in columns
     assert not {"Kinh độ", "vi_do", "X"} & set(columns)
+
+
+def test_streamlit_folium_sends_the_project_layer_script():
+    """streamlit-folium builds feature groups from each element's script macro: the layer must be in it, once."""
+    from streamlit_folium import _get_feature_group_string
+
+    m = maps.app_map({"province": load_all()["province"]}, "en")
+    sent = _get_feature_group_string(maps.project_group(evil_projects(), "en"), m)
+    assert sent.count("qtmap.points(") == 1 and sent.count("qtmap.legend(") == 1

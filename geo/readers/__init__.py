@@ -55,10 +55,21 @@ from geo.readers.geometry import normalise_geometry
 from geo.readers.header import Table, header_score, is_serial_column, table_from_grid
 from geo.readers.messages import Message, ReadError, text_of
 from geo.readers.numbers import NumberReading, read_coordinates, read_numbers
-from geo.schema import KINDS, VOCABULARIES, fold, normalise_term
+from geo.schema import (  # the column names and column_key are re-exported (see __all__)
+    KINDS,
+    LAT_COLUMNS,
+    LON_COLUMNS,
+    VOCABULARIES,
+    WKT_COLUMNS,
+    X_COLUMNS,
+    Y_COLUMNS,
+    column_key,
+    normalise_term,
+)
 
 __all__ = [
-    "CRS_ALIASES", "HEADER_LINES", "LAT_COLUMNS", "LON_COLUMNS", "MAX_UNZIPPED_BYTES", "TABLE_DRIVERS",
+    "CRS_ALIASES", "HEADER_LINES", "LAT_COLUMNS", "LON_COLUMNS", "MAX_UNZIPPED_BYTES", "READ_SUFFIXES",
+    "TABLE_DRIVERS",
     "WKT_COLUMNS", "X_COLUMNS", "Y_COLUMNS", "Message", "NumberReading", "RawLayer", "ReadError", "ReadOptions",
     "coerce_to_schema", "column_key",
     "coordinate_columns", "decode_text", "driver_for", "layer_from_frame", "layer_from_table", "parse_crs",
@@ -77,6 +88,7 @@ _EXTENSION_TO_DRIVER: dict[str, str] = {
     ".tsv": "CSV",
     ".xlsx": "XLSX",
 }
+READ_SUFFIXES: tuple[str, ...] = tuple(_EXTENSION_TO_DRIVER)  # every suffix read_raw accepts (the app's uploads)
 TABLE_DRIVERS: tuple[str, ...] = ("CSV", "XLSX")
 
 # Short names of the CRSs Vietnamese survey data comes in (value: anything pyproj.CRS accepts).
@@ -86,12 +98,7 @@ CRS_ALIASES: dict[str, str] = {
     "wgs84": "EPSG:4326",
 }
 
-# Coordinate column names, as compared by column_key (folded, letters and digits only).
-LON_COLUMNS: tuple[str, ...] = ("lon", "lng", "long", "longitude", "kinhdo")
-LAT_COLUMNS: tuple[str, ...] = ("lat", "latitude", "vido")
-X_COLUMNS: tuple[str, ...] = ("x", "easting", "toadox", "east")
-Y_COLUMNS: tuple[str, ...] = ("y", "northing", "toadoy", "north")
-WKT_COLUMNS: tuple[str, ...] = ("wkt", "geometry", "geom")
+# Coordinate column names (LON_COLUMNS, ...) and column_key live in geo.schema.
 
 HEADER_LINES = 30  # how far down a sheet the header is looked for
 _DELIMITERS: tuple[str, ...] = ("\t", ";", ",")
@@ -181,12 +188,6 @@ def parse_numbers(text: pd.Series) -> pd.Series:
     [106.75, 16.8, nan, nan, -1.0]
     """
     return read_coordinates(text_values(text)).values
-
-
-def column_key(name: object) -> str:
-    """Fold a column name for matching: no diacritics, no units in brackets, letters and digits only."""
-    name = re.sub(r"[(\[].*?[)\]]", "", str(name))
-    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
 def parse_crs(text: str) -> CRS:

@@ -13,6 +13,7 @@ from pathlib import Path
 from geo.filters import Filters
 from geo.formats import suffixes
 from geo.i18n import LANGS
+from geo.readers.geometry import MULTI_CHOICES
 from geo.schema import ATLAS_KINDS, KINDS, codes
 
 __all__ = [
@@ -24,11 +25,21 @@ __all__ = [
 ATLAS_CHOICES: tuple[str, ...] = (*ATLAS_KINDS, "district")
 
 
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    """How to read a register: which sheet of a workbook, what a project with several sites becomes."""
+    p.add_argument("--sheet", help="sheet of an .xlsx to read, by name or number (default: the first with a header)")
+    p.add_argument("--multi", choices=MULTI_CHOICES, help="a record with several sites (MultiPoint): its first site, "
+                   "the centroid of its sites, or one record per site (default: reported as an error)")
+
+
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that draws or writes the project register."""
     p.add_argument("--projects", type=Path, metavar="FILE",
                    help="project register to use instead of the bundled one (any format `validate` reads)")
     p.add_argument("--crs", help="CRS of projected X/Y columns in --projects (e.g. vn2000-utm48, vn2000-tm3-quangtri)")
+    _add_read_options(p)
+    p.add_argument("--left-out", type=Path, metavar="FILE", help="where rows of --projects with errors are written "
+                   "(with a problem column) to fix and load again (default: beside it, NAME.left_out.xlsx)")
     p.add_argument("--sector", default="", help="comma-separated sector codes: " + ", ".join(codes("sector")))
     p.add_argument("--status", default="", help="comma-separated status codes: " + ", ".join(codes("status")))
     p.add_argument("--district", default="", help="comma-separated district codes: " + ", ".join(codes("district")))
@@ -56,15 +67,32 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
-def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi"):
-    """Load the register at ``path`` (or the bundled one); exit 1 listing problems (in ``lang``) if invalid."""
-    from geo.register import load_register
+def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi",
+                          args: argparse.Namespace | None = None):
+    """Load the register at ``path`` (or the bundled one): every usable row.
 
+    Rows with errors are left out loudly: their problems and a count go to stderr,
+    and the rows themselves (with a problem column) to ``--left-out`` (default:
+    beside the register). Exits 1 listing the problems (in ``lang``) when no row is usable.
+    """
+    from geo.readers import ReadOptions
+    from geo.register import left_out_path, load_register, load_usable, write_left_out
+
+    if path is None:
+        return load_register(None, index=bool(query))
+    options = ReadOptions(sheet=getattr(args, "sheet", None), multi=getattr(args, "multi", None))
     try:
-        return load_register(path, crs, index=bool(query), lang=lang)
+        usable, report = load_usable(path, crs, index=bool(query), lang=lang, options=options)
     except ValueError as exc:  # a report of problems, already formatted
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
+    if report.errors:
+        for line in report.lines():
+            print(line, file=sys.stderr)
+        out = write_left_out(report, getattr(args, "left_out", None) or left_out_path(path, report))
+        for line in report.left_out_lines(out):
+            print(line, file=sys.stderr)
+    return usable
 
 
 def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: str | None = None):
@@ -76,7 +104,7 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
     from geo.bundled import load_timeline
     from geo.timeline import empty_timeline, state_in_year, with_timeline_text, year_range
 
-    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang)
+    projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang, args)
     timeline = load_timeline() if args.projects is None else empty_timeline()
     year = filters.year if filters.year is not None else year_range(projects, timeline)[1]
     state = state_in_year(projects, timeline, year)
@@ -85,10 +113,12 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data file against the qtmap schema; one line per problem."""
+    from geo.readers import ReadOptions
     from geo.register import bundled_references
     from geo.validate import validate_file
 
-    report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang)
+    report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang,
+                           options=ReadOptions(sheet=args.sheet, multi=args.multi))
     for line in report.lines():
         print(line)
     if report.exit_code == 1:
@@ -155,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(KINDS), default=None,
                    help="layer kind of the file (default: guessed from its columns, else project)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
+    _add_read_options(p)
     p.add_argument("--lang", choices=LANGS, default="vi", help="language of the messages (default: vi)")
     p.set_defaults(func=cmd_validate)
 

@@ -32,8 +32,10 @@ __all__ = ["NumberReading", "dms_to_degrees", "read_coordinates", "read_numbers"
 
 _SPACES = "\u00a0\u202f\u2009 "
 # Unambiguous forms of each convention (after the sign and outer blanks are removed).
-_COMMA_SURE = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f\u2009 ]\d{3})+,\d+$|^\d+,(?:\d{1,2}|\d{4,})$")
-_DOT_SURE = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+\.\d+$|^\d+\.(?:\d{1,2}|\d{4,})$")
+_COMMA_SURE = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f\u2009 ]\d{3})+,\d+$|^\d+,(?:\d{1,2}|\d{4,})$"
+                         r"|^\d{1,3}(?:\.\d{3}){2,}$")  # 1.250.000: only thousands can repeat
+_DOT_SURE = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+\.\d+$|^\d+\.(?:\d{1,2}|\d{4,})$"
+                       r"|^\d{1,3}(?:,\d{3}){2,}$")
 _PLAIN = re.compile(r"^\d+$")
 _SPACE_GROUPS = re.compile(r"^\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+$")
 _DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # 1.250 or 1.250.000: thousands, or a decimal point?
@@ -108,7 +110,7 @@ def _convert(body: str, convention: str) -> float:
 def read_numbers(text: pd.Series) -> NumberReading:
     """Read a column of number text the way it is written (see the module docstring)."""
     s = _clean(text)
-    plain_all = s.str.fullmatch(r"-?\d+(?:\.\d+)?|").to_numpy()
+    plain_all = s.str.fullmatch(r"-?\d+(?:\.\d+)?|").to_numpy() & ~s.str.fullmatch(r"-?\d{1,3}\.\d{3}").to_numpy()
     if plain_all.all():  # the common case, and a 100,000-row register's: plain numbers or blanks only
         values = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
         none = np.zeros(len(s), bool)

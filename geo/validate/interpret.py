@@ -79,7 +79,7 @@ def read_number_fields(c: Context, sources: dict[str, str]) -> None:
         example = reading.example(text, reading.reformatted)
         if example:
             key = "val_read_comma" if reading.convention == "comma" else "val_read_grouped"
-            c.add(None, f.name, None, t(key, c.lang, column=repr(column), n=int(reading.reformatted.sum()),
+            c.add(None, None, None, t(key, c.lang, column=repr(column), n=int(reading.reformatted.sum()),
                                         example=repr(example[0]), value=_fmt(example[1])), note=True)
         for i in np.flatnonzero(reading.ambiguous):
             c.add(int(i), f.name, text.iloc[i], t("val_ambiguous_number", c.lang, value=_fmt(values.iloc[i]),
@@ -87,10 +87,10 @@ def read_number_fields(c: Context, sources: dict[str, str]) -> None:
         if unit and f.unit and unit != "year":
             if factor != 1.0:
                 values = values * factor
-                c.add(None, f.name, None, t("val_unit_converted", c.lang, column=repr(column), unit=unit,
+                c.add(None, None, None, t("val_unit_converted", c.lang, column=repr(column), unit=unit,
                                             field_unit=f.unit, factor=fmt_number(factor, c.lang)), note=True)
             else:
-                c.add(None, f.name, None, t("val_unit_kept", c.lang, column=repr(column), unit=f.unit), note=True)
+                c.add(None, None, None, t("val_unit_kept", c.lang, column=repr(column), unit=f.unit), note=True)
         parsed = values.notna().to_numpy()
         new = text.copy()
         new[parsed] = [_fmt(v) for v in values[parsed]]

@@ -65,7 +65,7 @@ def check_coordinate_text(c: Context) -> None:
         empty = ((text == "") & (other_text != "")).to_numpy()
         c.add_rows(empty, col, text, t("val_half_location", c.lang, col=col, other=other))
         unparsed = ((text != "") & parse_numbers(text).isna()).to_numpy()
-        c.add_rows(unparsed & ~bad, col, text, t("val_coordinate_nan", c.lang, example=example))
+        c.add_rows(unparsed, col, text, t("val_coordinate_nan", c.lang, example=example))  # both columns
         bad |= empty | unparsed
     c.bad |= bad
 

@@ -24,7 +24,7 @@ import shapely
 from shapely.geometry import MultiPoint, Point, box
 
 from geo.i18n import catalog, fmt_number
-from geo.readers import ReadOptions, read_coordinates, read_numbers, read_raw
+from geo.readers import ReadOptions, read_coordinates, read_numbers
 from geo.readers.numbers import dms_to_degrees
 from geo.register import bundled_references, left_out_path, load_usable, write_left_out
 from geo.schema import VOCABULARIES
@@ -300,3 +300,227 @@ def test_an_unreadable_coordinate_names_the_cell_and_both_columns_stay_checked(t
 
 def test_coordinates_reading_is_vectorised_over_plain_columns():
     assert read_coordinates(pd.Series(["107.1", "", "16.8"])).values.tolist()[::2] == [107.1, 16.8]
+
+
+# --- 3. Geometry as it comes -----------------------------------------------------------------------------------------
+
+
+def located_frame(geoms=None, crs="EPSG:4326") -> gpd.GeoDataFrame:
+    attrs = LOCATED[["id", "name_vi", "sector", "status", "district"]].copy()
+    points = gpd.points_from_xy(LOCATED["lon"].astype(float), LOCATED["lat"].astype(float), crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(attrs, geometry=list(geoms) if geoms is not None else points, crs="EPSG:4326")
+    return gdf.to_crs(crs) if crs != "EPSG:4326" else gdf
+
+
+def zip_shapefile(gdf: gpd.GeoDataFrame, path: Path, drop: tuple[str, ...] = ()) -> Path:
+    folder = path.parent / (path.stem + "_parts")
+    folder.mkdir()
+    gdf.to_file(folder / "du_an.shp", engine="pyogrio")
+    with zipfile.ZipFile(path, "w") as zf:
+        for part in sorted(folder.iterdir()):
+            if part.suffix not in drop:
+                zf.write(part, f"du_an/{part.name}")
+    return path
+
+
+def test_zipped_shapefile_with_prj_gives_the_records(tmp_path):
+    report = check(zip_shapefile(located_frame(crs=METRIC_CRS), tmp_path / "du_an.zip"))
+    assert report.errors == [], report.lines()
+    assert report.data["id"].tolist() == LOCATED["id"].tolist()
+    assert np.allclose(report.data.geometry.x, LOCATED["lon"].astype(float), atol=1e-6)
+
+
+def test_a_shapefile_without_prj_names_the_control_the_user_has(tmp_path):
+    path = zip_shapefile(located_frame(crs=METRIC_CRS), tmp_path / "du_an.zip", drop=(".prj",))
+    cli = check(path)
+    app = check(path, control="app")
+    assert cli.exit_code == app.exit_code == 1
+    assert cli.lines()[0].endswith("add --crs vn2000-utm48")
+    assert app.lines()[0].endswith("choose vn2000-utm48 in the 'CRS (for projected X/Y)' box")
+    assert "--crs" not in app.lines()[0]
+    app_vi = check(path, control="app", lang="vi")
+    assert app_vi.lines()[0].endswith("chọn vn2000-utm48 trong ô 'Hệ tọa độ (nếu X/Y phẳng)'")
+    given = check(path, crs="vn2000-utm48")
+    assert given.errors == [] and np.allclose(given.data.geometry.y, LOCATED["lat"].astype(float), atol=1e-6)
+    assert any("the shapefile has no .prj: coordinates read in VN-2000 / UTM zone 48N (--crs)" == n.message
+               for n in given.notes)
+
+
+def write_geojson(path: Path, gdf: gpd.GeoDataFrame) -> Path:
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+    return path
+
+
+def test_a_project_polygon_keeps_its_footprint_and_is_drawn_at_a_point_inside(tmp_path):
+    footprints = [box(float(x) - 0.002, float(y) - 0.002, float(x) + 0.002, float(y) + 0.002)
+                  for x, y in zip(LOCATED["lon"], LOCATED["lat"], strict=True)]
+    report = check(write_geojson(tmp_path / "nha_may.geojson", located_frame(footprints)))
+    assert report.errors == [], report.lines()
+    data = report.data
+    assert (data.geometry.geom_type == "Point").all()
+    assert all(shapely.from_wkt(w).contains(p) for w, p in zip(data["footprint_wkt"], data.geometry, strict=True))
+    assert shapely.from_wkt(data["footprint_wkt"][0]).equals_exact(footprints[0], 1e-7)
+    assert data["geometry_quality"].tolist() == ["approximate"] * len(LOCATED)
+    assert any(n.message.startswith(f"{len(LOCATED)} records are polygons: drawn at a point inside each")
+               for n in report.notes)
+
+
+def test_multipoints_one_site_is_a_point_several_sites_need_a_choice(tmp_path):
+    x, y = LOCATED["lon"].astype(float).tolist(), LOCATED["lat"].astype(float).tolist()
+    geoms = [MultiPoint([(x[i], y[i])]) for i in range(len(x))]
+    geoms[1] = MultiPoint([(x[1], y[1]), (x[2], y[2]), (x[3], y[3])])  # one project, three sites
+    path = write_geojson(tmp_path / "nhieu_diem.geojson", located_frame(geoms))
+    report = check(path)
+    assert [(p.row, p.field) for p in report.errors] == [(2, "geometry")]
+    assert report.errors[0].message == (
+        "geometry is a MultiPoint with 3 sites, but a record of projects is one point: choose its first site, the "
+        "centroid of its sites, or one record per site (--multi first|centroid|explode)")
+    assert f"{len(x) - 1} MultiPoints with a single point read as points" in [n.message for n in report.notes]
+    assert report.usable["id"].tolist() == [i for k, i in enumerate(LOCATED["id"]) if k != 1]
+    first = check(path, options=ReadOptions(multi="first"))
+    assert first.errors == [] and (first.data.geometry.x[1], first.data.geometry.y[1]) == (x[1], y[1])
+    centroid = check(path, options=ReadOptions(multi="centroid"))
+    assert centroid.data.geometry.x[1] == pytest.approx(np.mean(x[1:4]))
+    explode = check(path, options=ReadOptions(multi="explode"))
+    assert explode.errors == [], explode.lines()
+    ids = explode.data["id"].tolist()
+    assert ids[:5] == [LOCATED["id"][0], f"{LOCATED['id'][1]}-1", f"{LOCATED['id'][1]}-2", f"{LOCATED['id'][1]}-3",
+                       LOCATED["id"][2]]
+    assert explode.rows.tolist()[:5] == [1, 2, 2, 2, 3]  # each site says which feature of the file it came from
+
+
+def test_a_geojson_legacy_crs_member_is_honoured_with_a_note(tmp_path):
+    metric = located_frame(crs=METRIC_CRS)
+    features = [{"type": "Feature", "properties": {k: r[k] for k in ("id", "name_vi", "sector", "status")},
+                 "geometry": {"type": "Point", "coordinates": [r.geometry.x, r.geometry.y]}}
+                for _, r in metric.iterrows()]
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3405"}},
+           "features": features}
+    path = tmp_path / "vn2000.geojson"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    report = check(path)
+    assert report.errors == [], report.lines()
+    assert np.allclose(report.data.geometry.x, LOCATED["lon"].astype(float), atol=1e-6)
+    assert ("the GeoJSON declares its CRS in a legacy 'crs' member (EPSG:3405): coordinates converted to WGS 84"
+            in [n.message for n in report.notes])
+
+
+# --- 4. Severity and partial use ----------------------------------------------------------------------------------
+
+
+def ring_points(km: float, n: int) -> list[Point]:
+    """``n`` points exactly ``km`` outside the province outline (on its buffered outer ring), in EPSG:4326."""
+    outline = REFS.metric_outline
+    parts = list(getattr(outline, "geoms", [outline]))
+    main = max(parts, key=lambda g: g.area).buffer(km * 1000)
+    ring = getattr(main, "exterior", None) or max(main.geoms, key=lambda g: g.area).exterior
+    pts = [ring.interpolate(i / n, normalized=True) for i in range(n)]
+    return list(gpd.GeoSeries(pts, crs=METRIC_CRS).to_crs("EPSG:4326"))
+
+
+def big_register(path: Path, n: int = 10_000) -> dict[str, list[int]]:
+    """A 10,000-row register: 3 % of rows 1–3 km outside the outline, errors in 36 rows. Returns the rows by case."""
+    base = LOCATED.iloc[np.arange(n) % len(LOCATED)].reset_index(drop=True)
+    df = pd.DataFrame({"id": [f"{i}-{k:05d}" for k, i in enumerate(base["id"])], "name_vi": base["name_vi"],
+                       "sector": base["sector"], "status": base["status"], "lon": base["lon"], "lat": base["lat"]})
+    rng = np.random.default_rng(9)
+    picks = rng.permutation(n)
+    near, bad_sector, bad_lon, no_name = picks[:300], picks[300:320], picks[320:330], picks[330:336]
+    for i, p in zip(near, ring_points(1.0, 150) + ring_points(2.8, 150), strict=True):
+        df.loc[i, ["lon", "lat"]] = [f"{p.x:.6f}", f"{p.y:.6f}"]
+    df.loc[bad_sector, "sector"] = "thep"
+    df.loc[bad_lon, "lon"] = "không rõ"
+    df.loc[no_name, "name_vi"] = ""
+    df.to_csv(path, index=False)
+    return {"near": sorted(int(i) + 2 for i in near), "errors": sorted(int(i) + 2 for i in picks[300:336])}
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "so_dau_tu.csv"
+    return path, big_register(path)
+
+
+def test_a_big_register_with_a_few_dozen_bad_rows_names_each_and_stays_usable(big):
+    path, rows = big
+    report = check(path)
+    assert report.exit_code == 1
+    assert sorted({p.row for p in report.errors}) == rows["errors"]
+    warned = sorted(p.row for p in report.warnings)
+    assert warned == rows["near"]  # every row outside the outline has a message; none is silent
+    kms = sorted(float(p.message.split(" km ")[0]) for p in report.warnings)
+    assert kms[0] >= 0.9 and kms[-1] <= 2.9 and kms[-1] <= OUTSIDE_WARNING_KM
+    assert len(report.usable) == 10_000 - 36
+    left = report.left_out()
+    assert len(left) == 36
+    assert list(left.columns) == ["id", "name_vi", "sector", "status", "lon", "lat", "problem"]
+    assert left.loc[left["sector"] == "thep", "problem"].str.contains("unknown sector").all()
+
+
+def test_cli_data_and_html_write_the_usable_rows_and_name_the_rest(big, tmp_path):
+    path, rows = big
+    out = tmp_path / "ra.csv"
+    left = tmp_path / "bo_ra.xlsx"
+    res = subprocess.run([sys.executable, "-m", "geo", "data", "--projects", str(path), "--out", str(out),
+                          "--left-out", str(left), "--lang", "en"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip() == f"wrote {out} ({10_000 - 36} records)"
+    err = res.stderr.splitlines()
+    assert "so_dau_tu.csv: 36 records with errors left out (listed above); 9,964 used" in err
+    assert f"the records left out, with a problem column, are in {left}: fix them and load the file again" in err
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(written) == 10_000 - 36 and not written["sector"].eq("thep").any()
+    back = pd.read_excel(left, dtype=str, keep_default_na=False)
+    assert len(back) == 36 and back.columns[-1] == "problem"
+    html = tmp_path / "ban_do.html"
+    res = subprocess.run([sys.executable, "-m", "geo", "html", "--projects", str(path), "--out", str(html)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "so_dau_tu.csv: bỏ ra 36 bản ghi có lỗi (liệt kê ở trên); dùng 9.964 bản ghi" in res.stderr.splitlines()
+    assert left_out_path(path, check(path)).exists()  # the default: beside the register
+
+
+def test_a_file_with_no_usable_row_still_fails(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("id,name_vi,lon,lat\nP1,A,107.1,16.8\n", encoding="utf-8")  # no sector, no status columns
+    with pytest.raises(ValueError, match="missing required column 'sector'"):
+        load_usable(path, lang="en")
+    report = check(path)
+    assert report.usable is None and len(report.left_out()) == 1
+
+
+def test_the_left_out_file_round_trips(tmp_path):
+    rows = register_rows()
+    rows[0][3] = "Luyện thép"
+    report = check(office_xlsx(tmp_path / "sai.xlsx", rows=rows))
+    out = write_left_out(report, tmp_path / "sai.left_out.xlsx")
+    again = check(out)  # fix nothing, load again: the same record, the same problem
+    assert again.data["name_vi"].tolist() == [LOCATED["name_vi"][0]]
+    assert capital_values(again.data) == expected_capital()[:1]
+    assert again.original.columns[-1] == "problem"
+    assert again.original["problem"][0].startswith("sector='Luyện thép': unknown sector")
+    assert [(p.row, p.field) for p in again.errors] == [(2, "sector")]
+
+
+# --- 5. The user's language -------------------------------------------------------------------------------------------
+
+
+def _english_words() -> set[str]:
+    entries = [e for e in catalog().values() if e.domain in ("readers", "validate")]
+    en = {w for e in entries for text in e.en for w in __import__("re").findall(r"[a-z]{4,}", text)}
+    vi = {w for e in entries for text in e.vi for w in __import__("re").findall(r"[a-z]{4,}", text)}
+    return en - vi - {"none", "point", "approximate", "surveyed", "first", "centroid", "explode", "multi",
+                        "district", "sector", "status"}  # field codes, written as codes in both languages
+
+
+def test_an_office_register_in_vietnamese_has_no_english(tmp_path):
+    rows = register_rows(coords="dms")
+    rows[2][3] = "thep"
+    report = check(office_xlsx(tmp_path / "danh_muc.xlsx", rows=rows), lang="vi", control="app")
+    lines = report.lines() + report.left_out_lines("tep_bo_ra.xlsx")
+    text = "\n".join(lines)
+    assert "dòng tiêu đề là dòng 3" in text and "dòng 16 là dòng tổng cộng hoặc cộng nhóm: bỏ qua" in text
+    words = {w for w in __import__("re").findall(r"[a-z]{4,}", text.lower())}
+    english = words & _english_words()
+    assert english == set(), english
+

@@ -67,8 +67,8 @@ def normalise_geometry(layer: RawLayer, multi: str | None = None) -> RawLayer:
         return layer
     if multi not in MULTI_CHOICES:
         raise ValueError(f"multi must be one of {', '.join(MULTI_CHOICES)}")
+    placed, source = layer.frame.geometry.to_numpy(), layer.source_geometry.to_numpy()  # one-point ones done
     if multi in ("first", "centroid"):
-        placed, source = layer.frame.geometry.to_numpy(), layer.source_geometry.to_numpy()
         layer.frame = layer.frame.set_geometry(gpd.GeoSeries(
             _apply(placed, several, lambda g: split_sites(g, multi)), crs=layer.frame.crs))
         layer.source_geometry = gpd.GeoSeries(_apply(source, several, lambda g: split_sites(g, multi)),

@@ -157,7 +157,7 @@ class Report:
     def left_out_lines(self, path: object = None) -> list[str]:
         """Say loudly how many records were left out and used, and where the left-out ones were written."""
         n = int(self.unusable().sum())
-        lines = [t("val_left_out", self.lang, file=self.file, n=n, used=len(self.data) - n)]
+        lines = [t("val_left_out", self.lang, file=self.file, n=n, m=len(self.data) - n)]
         if path is not None:
             lines.append(t("val_left_out_file", self.lang, path=str(path)))
         return lines

@@ -72,7 +72,8 @@ CHECKS: tuple[Check, ...] = (
 def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "data", *, references: References,
                    strict: bool = False, lang: str = DEFAULT_LANG, control: str = "cli") -> Report:
     """Validate a layer read by :func:`geo.readers.read_raw`; see :func:`validate_file`."""
-    original = layer.frame.copy()
+    original = pd.DataFrame(layer.frame.drop(columns=layer.frame.geometry.name)) if layer.is_table \
+        else layer.frame.copy()
     columns = [str(col) for col in layer.frame.columns if col != layer.frame.geometry.name]
     kind = kind or guess_kind(columns, file_label)
     spec = KINDS[kind]

@@ -99,6 +99,11 @@ class Report:
     lang: str = "en"
     original: object = None
     rows: object = None
+    renamed: dict[str, str] = field(default_factory=dict)  # schema field -> the file's own column name
+
+    def column_name(self, fld: str | None) -> str | None:
+        """The file's own name for a field (``Ngành`` for sector), as the user wrote it."""
+        return self.renamed.get(fld, fld) if fld else fld
 
     @property
     def errors(self) -> list[Problem]:

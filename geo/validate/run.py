@@ -104,7 +104,7 @@ def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "
     data = coerce_to_schema(layer.frame, kind) if spec.fields else layer.frame
     order = sorted(range(len(c.problems)), key=lambda k: (c.problems[k].row or 0, k))
     return Report(file_label, kind, [c.problems[k] for k in order], data, c.notes, lang,
-                  original=original, rows=np.asarray(layer.rows))
+                  original=original, rows=np.asarray(layer.rows), renamed={new: old for old, new in renames.items()})
 
 
 def _unreadable(file_label: str, kind: str | None, message: str, lang: str) -> Report:

@@ -16,8 +16,6 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
@@ -25,9 +23,6 @@ import geopandas as gpd
 import shapely
 
 from geo.readers.messages import Message
-
-if TYPE_CHECKING:
-    from geo.readers import RawLayer
 
 __all__ = ["MULTI_CHOICES", "normalise_geometry", "site_counts", "split_sites"]
 
@@ -51,8 +46,11 @@ def _apply(arr: np.ndarray, mask: np.ndarray, fn) -> np.ndarray:
     return out
 
 
-def normalise_geometry(layer: RawLayer, multi: str | None = None) -> RawLayer:
-    """Make one-point MultiPoints points; apply ``multi`` (see ``MULTI_CHOICES``) to multi-site records."""
+def normalise_geometry(layer, multi: str | None = None):
+    """Make one-point MultiPoints points; apply ``multi`` (see ``MULTI_CHOICES``) to multi-site records.
+
+    ``layer`` is a :class:`geo.readers.RawLayer` (not imported here: the package imports this module).
+    """
     placed = layer.frame.geometry.to_numpy()
     source = layer.source_geometry.to_numpy()
     counts = site_counts(np.where(pd.isna(source), None, source))

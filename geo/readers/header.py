@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from geo.readers.messages import Message
-from geo.schema import FIELD_ALIASES, KINDS, fold
+from geo.schema import FIELD_ALIASES, KINDS, LAT_COLUMNS, LON_COLUMNS, WKT_COLUMNS, X_COLUMNS, Y_COLUMNS, fold
 
 __all__ = ["HEADER_SEARCH_ROWS", "SERIAL_COLUMNS", "UNITS", "Table", "header_score", "is_serial_column",
            "known_column_keys", "table_from_grid", "unit_of"]
@@ -61,8 +61,6 @@ def _key(text: object) -> str:
 
 def known_column_keys() -> frozenset[str]:
     """Keys (see :func:`geo.readers.column_key`) of every column name a register may use."""
-    from geo.readers import LAT_COLUMNS, LON_COLUMNS, WKT_COLUMNS, X_COLUMNS, Y_COLUMNS
-
     keys = {_key(f.name) for kind in KINDS.values() for f in kind.fields}
     keys |= {_key(a) for aliases in FIELD_ALIASES.values() for a in aliases}
     keys |= set(LON_COLUMNS + LAT_COLUMNS + X_COLUMNS + Y_COLUMNS + WKT_COLUMNS + SERIAL_COLUMNS)

@@ -498,7 +498,7 @@ def test_the_left_out_file_round_trips(tmp_path):
     assert again.data["name_vi"].tolist() == [LOCATED["name_vi"][0]]
     assert capital_values(again.data) == expected_capital()[:1]
     assert again.original.columns[-1] == "problem"
-    assert again.original["problem"][0].startswith("sector='Luyện thép': unknown sector")
+    assert again.original["problem"][0].startswith("Ngành='Luyện thép': unknown sector")  # the file's header
     assert [(p.row, p.field) for p in again.errors] == [(2, "sector")]
 
 

@@ -152,7 +152,8 @@ class Report:
         by_row: dict[int, list[str]] = {}
         for p in self.errors:
             if p.row is not None:
-                shown = f"{p.field}={p.value!r}: {p.message}" if p.field and p.value is not None else p.message
+                name = self.column_name(p.field)  # the file's own header, as the user will look for it
+                shown = f"{name}={p.value!r}: {p.message}" if p.field and p.value is not None else p.message
                 by_row.setdefault(p.row, []).append(shown)
         file_level = [p.message for p in self.file_errors]
         rows = list(map(int, pd.Series(self.rows)[bad])) if self.rows is not None else []

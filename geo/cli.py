@@ -67,6 +67,14 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
+def _progress(path: Path, lang: str) -> None:
+    """Say on stderr, when it is a terminal, that a (possibly large) file is being read and checked."""
+    if sys.stderr.isatty():
+        from geo.i18n import t
+
+        print(t("rd_up_reading", lang, name=Path(path).name), file=sys.stderr, flush=True)
+
+
 def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi",
                           args: argparse.Namespace | None = None):
     """Load the register at ``path`` (or the bundled one): every usable row.
@@ -81,6 +89,7 @@ def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str 
     if path is None:
         return load_register(None, index=bool(query))
     options = ReadOptions(sheet=getattr(args, "sheet", None), multi=getattr(args, "multi", None))
+    _progress(path, lang)
     try:
         usable, report = load_usable(path, crs, index=bool(query), lang=lang, options=options)
     except ValueError as exc:  # a report of problems, already formatted
@@ -117,6 +126,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from geo.register import bundled_references
     from geo.validate import validate_file
 
+    _progress(args.file, args.lang)
     report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang,
                            options=ReadOptions(sheet=args.sheet, multi=args.multi))
     for line in report.lines():

@@ -15,7 +15,7 @@ Examples
 >>> r = read_numbers(pd.Series(["1.250", "3"]))
 >>> r.convention, r.values.tolist(), r.ambiguous.tolist()
 ('unknown', [1.25, 3.0], [True, False])
->>> read_coordinates(pd.Series(["16°49'12\\"N", "16 49 12", "16°49.2'", "106,75"])).values.round(4).tolist()
+>>> read_coordinates(pd.Series(["16°49'12\"N", "16 49 12", "16°49.2'", "106,75"])).values.round(4).tolist()
 [16.82, 16.82, 16.82, 106.75]
 
 """
@@ -154,7 +154,7 @@ def read_numbers(text: pd.Series) -> NumberReading:
 def dms_to_degrees(text: str) -> float:
     r"""Read one coordinate in degrees, minutes and seconds; NaN when it is not one (or minutes/seconds ≥ 60).
 
-    >>> dms_to_degrees("107°05'30\\" E"), dms_to_degrees("S 16 30"), dms_to_degrees("16°75'")
+    >>> dms_to_degrees("107°05'30\" E"), dms_to_degrees("S 16 30"), dms_to_degrees("16°75'")
     (107.09166666666667, -16.5, nan)
     """
     m = _DMS.match(str(text).strip())

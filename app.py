@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +27,7 @@ from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.readers import READ_SUFFIXES
+from geo.readers.geometry import MULTI_CHOICES
 from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
@@ -103,14 +103,42 @@ def load_zones() -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str):
-    """Validate an uploaded file once per (content, kind, CRS, language), under a generated file name."""
+def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
+                    multi: str | None = None):
+    """Validate an uploaded file once per (content, choices, language), under a generated file name."""
+    from geo.readers import ReadOptions
     from geo.validate import validate_file
 
     with tempfile.TemporaryDirectory() as tmp:  # the user's file name never reaches GDAL
         path = Path(tmp) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(data)
-        return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang)
+        return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang,
+                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_sheets(data: bytes) -> list[str]:
+    """The sheet names of an uploaded workbook (for the sheet box)."""
+    from geo.readers import ReadError, sheet_names
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.xlsx"
+        path.write_bytes(data)
+        try:
+            return sheet_names(path)
+        except ReadError:
+            return []
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def left_out_bytes(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None,
+                   multi: str | None) -> bytes:
+    """The upload's rows with errors (its own columns plus a problem column) as a file to fix and upload again."""
+    from geo.register import write_left_out
+
+    report = validate_upload(data, name, kind, crs, lang, sheet, multi)
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_left_out(report, Path(tmp) / "left_out.xlsx").read_bytes()
 
 
 @st.cache_resource(show_spinner=False)
@@ -204,18 +232,33 @@ with tab_upload:
                            format_func=lambda k: KINDS[k].label(lang))
     up_crs = st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs")
     replace = st.checkbox(t("upload_replace", lang), key="upload_replace", disabled=up_kind != "project")
+    up_multi = st.selectbox(t("rd_up_multi", lang), ["", *MULTI_CHOICES], key="upload_multi",
+                            format_func=lambda k: t(f"rd_up_multi_{k or 'report'}", lang))
     user_layer = None
     if uploaded is not None:
-        report = validate_upload(uploaded.getvalue(), uploaded.name, up_kind, up_crs or None, lang)
+        up_sheet = None
+        if uploaded.name.lower().endswith(".xlsx"):
+            up_sheet = st.selectbox(t("rd_up_sheet", lang), ["", *upload_sheets(uploaded.getvalue())],
+                                    key="upload_sheet", format_func=lambda s: s or t("rd_up_sheet_auto", lang))
+        choices = (uploaded.getvalue(), uploaded.name, up_kind, up_crs or None, lang, up_sheet, up_multi)
+        with st.spinner(t("rd_up_reading", lang, name=uploaded.name)):
+            report = validate_upload(*choices)
+        user_layer = report.usable
         if report.exit_code == 0:
             st.success(t("upload_ok", lang, n=len(report.data)))
-            if report.notes:
-                st.info("\n".join(f"- {note.line()}" for note in report.notes))
-            user_layer = report.data
+        elif user_layer is not None:  # some rows with errors: the rest is used, loudly
+            st.warning(t("rd_up_partial", lang, n=int(report.unusable().sum()), m=len(user_layer)))
+            st.download_button(t("rd_up_left_out", lang), lambda: left_out_bytes(*choices),
+                               f"{Path(uploaded.name).stem}.left_out.xlsx", on_click="ignore", key="dl_left_out")
         else:
-            st.error(t("upload_problems", lang, n=len(report.problems) or 1))
-            st.dataframe(pd.DataFrame([asdict(p) for p in report.problems]), hide_index=True, width="stretch")
-            st.code("\n".join(report.lines()), language=None)
+            st.error(t("upload_problems", lang, n=len(report.errors) or 1))
+        if report.problems:
+            st.dataframe(pd.DataFrame([{
+                t("rd_up_col_where", lang): p.where, t("rd_up_col_column", lang): report.column_name(p.field),
+                t("rd_up_col_value", lang): p.value, t("rd_up_col_severity", lang): t(f"rd_up_{p.severity}", lang),
+                t("rd_up_col_message", lang): p.message} for p in report.problems]), hide_index=True, width="stretch")
+        if report.notes:
+            st.info("\n".join(f"- {note.line()}" for note in report.notes))
 
 replaced = user_layer is not None and up_kind == "project" and replace
 if replaced:

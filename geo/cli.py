@@ -13,6 +13,7 @@ from pathlib import Path
 from geo.filters import Filters
 from geo.formats import suffixes
 from geo.i18n import LANGS, fmt_number, t
+from geo.readers.geometry import MULTI_CHOICES
 from geo.schema import ATLAS_KINDS, KINDS, codes
 from geo.store.cli import add_commands as add_store_commands
 from geo.store.cli import add_store_options
@@ -26,11 +27,21 @@ __all__ = [
 ATLAS_CHOICES: tuple[str, ...] = (*ATLAS_KINDS, "district")
 
 
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    """How to read a register: which sheet of a workbook, what a project with several sites becomes."""
+    p.add_argument("--sheet", help="sheet of an .xlsx to read, by name or number (default: the first with a header)")
+    p.add_argument("--multi", choices=MULTI_CHOICES, help="a record with several sites (MultiPoint): its first site, "
+                   "the centroid of its sites, or one record per site (default: reported as an error)")
+
+
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that draws or writes the project register."""
     p.add_argument("--projects", type=Path, metavar="FILE",
                    help="project register to use instead of the bundled one (any format `validate` reads)")
     p.add_argument("--crs", help="CRS of projected X/Y columns in --projects (e.g. vn2000-utm48, vn2000-tm3-quangtri)")
+    _add_read_options(p)
+    p.add_argument("--left-out", type=Path, metavar="FILE", help="where rows of --projects with errors are written "
+                   "(with a problem column) to fix and load again (default: beside it, NAME.left_out.xlsx)")
     p.add_argument("--sector", default="", help="comma-separated sector codes: " + ", ".join(codes("sector")))
     p.add_argument("--status", default="", help="comma-separated status codes: " + ", ".join(codes("status")))
     p.add_argument("--district", default="", help="comma-separated district codes: " + ", ".join(codes("district")))
@@ -57,10 +68,23 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return filters
 
 
+def _progress(path: Path, lang: str) -> None:
+    """Say on stderr, when it is a terminal, that a (possibly large) file is being read and checked."""
+    if sys.stderr.isatty():
+        print(t("rd_up_reading", lang, name=Path(path).name), file=sys.stderr, flush=True)
+
+
 def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str = "", lang: str = "vi",
-                          store: str | None = None, as_of: str | None = None):
-    """Load the register at ``path`` (or the store's); exit 1 listing problems (in ``lang``) if invalid."""
-    from geo.register import load_register
+                          args: argparse.Namespace | None = None, store: str | None = None,
+                          as_of: str | None = None):
+    """Load the register at ``path`` (or the store's): every usable row.
+
+    Rows with errors are left out loudly: their problems and a count go to stderr,
+    and the rows themselves (with a problem column) to ``--left-out`` (default:
+    beside the register). Exits 1 listing the problems (in ``lang``) when no row is usable.
+    """
+    from geo.readers import ReadOptions
+    from geo.register import left_out_path, load_usable, write_left_out
 
     if path is None:
         from geo.filters import with_search_index
@@ -70,11 +94,20 @@ def load_projects_or_exit(path: Path | None, crs: str | None = None, query: str 
         return with_search_index(data) if query else data
     if store or as_of:
         raise SystemExit(t("cli_projects_or_store", lang))
+    options = ReadOptions(sheet=getattr(args, "sheet", None), multi=getattr(args, "multi", None))
+    _progress(path, lang)
     try:
-        return load_register(path, crs, index=bool(query), lang=lang)
+        usable, report = load_usable(path, crs, index=bool(query), lang=lang, options=options)
     except ValueError as exc:  # a report of problems, already formatted
         print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
+    if report.errors:
+        for line in report.lines():
+            print(line, file=sys.stderr)
+        out = write_left_out(report, getattr(args, "left_out", None) or left_out_path(path, report))
+        for line in report.left_out_lines(out):
+            print(line, file=sys.stderr)
+    return usable
 
 
 def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: str | None = None):
@@ -90,7 +123,8 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
 
         projects, timeline = register_from_store(args.store, args.as_of, args.query)
     else:
-        projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang, args.store, args.as_of)
+        projects = load_projects_or_exit(args.projects, args.crs, args.query, args.lang, args, args.store,
+                                         args.as_of)
         timeline = empty_timeline()
     year = filters.year if filters.year is not None else year_range(projects, timeline)[1]
     state = state_in_year(projects, timeline, year)
@@ -99,10 +133,13 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data file against the qtmap schema; one line per problem."""
+    from geo.readers import ReadOptions
     from geo.register import bundled_references
     from geo.validate import validate_file
 
-    report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang)
+    _progress(args.file, args.lang)
+    report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang,
+                           options=ReadOptions(sheet=args.sheet, multi=args.multi))
     for line in report.lines():
         print(line)
     if report.exit_code == 1:
@@ -174,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=sorted(KINDS), default=None,
                    help="layer kind of the file (default: guessed from its columns, else project)")
     p.add_argument("--crs", help="CRS of projected X/Y columns (e.g. vn2000-utm48, vn2000-tm3-quangtri, EPSG:3405)")
+    _add_read_options(p)
     p.add_argument("--lang", choices=LANGS, default="vi", help="language of the messages (default: vi)")
     p.add_argument("--against-store", action="store_true", help="also list what importing the file would change")
     add_store_options(p, as_of=False)

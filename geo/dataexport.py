@@ -2,10 +2,12 @@ r"""Data export: the filtered project register with all its fields, as GeoJSON, 
 
 GeoJSON and GeoPackage keep every value exactly (they are data formats, read by GDAL).
 CSV and XLSX are opened by spreadsheets, so they get ``lon``/``lat`` columns from the point
-geometry, and any text a spreadsheet would run as a formula (starting with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return) is neutralised with a leading ``'``
-(OWASP "CSV injection"). CSV is written as UTF-8 with a byte-order mark so that Excel
-shows Vietnamese diacritics.
+geometry. In CSV, any text a spreadsheet would run as a formula (starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is neutralised with a leading ``'``
+(OWASP "CSV injection"). In XLSX every text is a string cell (``t="inlineStr"``), so no
+cell is ever a formula and the text stays exactly as it was: an export read back gives
+the same records. CSV is written as UTF-8 with a byte-order mark so that Excel shows
+Vietnamese diacritics.
 
 Examples
 --------
@@ -25,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
@@ -36,8 +39,9 @@ from geo.filters import SEARCH_COLUMN, Filters, apply_filters
 from geo.formats import format_for, suffixes
 from geo.records import clean_nan
 from geo.records import located as located_mask
+from geo.schema import VOCABULARIES
 
-__all__ = ["FORMATS", "FORMULA_TRIGGERS", "LAYER_NAME", "neutralise", "write_data"]
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "LAYER_NAME", "neutral_text", "neutralise", "write_data", "xlsx_row"]
 
 FORMATS: tuple[str, ...] = suffixes("data")  # from the output-format table geo.formats.FORMATS
 LAYER_NAME = "projects"
@@ -107,6 +111,19 @@ def _xlsx_text(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def xlsx_row(ws, values: list[object]) -> list[object]:
+    """Cells for ``ws.append``: text as string cells (never a formula, no apostrophe added), numbers as numbers."""
+    cells = []
+    for value in values:
+        value = _xlsx_text(_cell(value) if not isinstance(value, str) else value)
+        if isinstance(value, str):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"  # openpyxl would make "=..." a formula
+            value = cell
+        cells.append(value)
+    return cells
+
+
 def _write_xlsx(out: Path, table: pd.DataFrame, filters: Filters) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(LAYER_NAME)
@@ -114,15 +131,28 @@ def _write_xlsx(out: Path, table: pd.DataFrame, filters: Filters) -> None:
     widths = [max(8, min(50, len(str(c)) + 2)) for c in table.columns]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.append([neutralise(_xlsx_text(str(c))) for c in table.columns])
+    ws.append(xlsx_row(ws, [str(c) for c in table.columns]))
     for row in table.itertuples(index=False, name=None):
-        ws.append([_cell(_xlsx_text(v)) for v in row])
+        ws.append(xlsx_row(ws, [neutral_text(v) for v in row]))
     info = wb.create_sheet("about")
     for key, value in (("records", len(table)), ("filters", filters.describe("en")),
                        ("exported", _dt.date.today().isoformat()), ("data", bundled.DATA_DATE),
                        ("sources", bundled.ATTRIBUTION), ("coordinates", "lon/lat: WGS 84 (EPSG:4326)")):
-        info.append([key, neutralise(_xlsx_text(value))])
+        info.append(xlsx_row(info, [key, value]))
+    codes_sheet = wb.create_sheet("codes")
+    codes_sheet.append(xlsx_row(codes_sheet, ["field", "code", "vi", "en"]))
+    for name, terms in VOCABULARIES.items():
+        if name in table.columns:
+            for term in terms:
+                codes_sheet.append(xlsx_row(codes_sheet, [name, term.code, term.vi, term.en]))
     wb.save(out)
+
+
+def neutral_text(value: object) -> object:
+    """A table value as a spreadsheet cell value, text unchanged (lists and dicts as their text)."""
+    if isinstance(value, list | tuple | dict):
+        return str(value)
+    return value
 
 
 def _write_ogr(out: Path, gdf: gpd.GeoDataFrame, driver: str) -> None:

@@ -13,17 +13,23 @@ Examples
 
 from __future__ import annotations
 
+import os
+import tempfile
 from functools import cache
 from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
 
 import geopandas as gpd
 
 from geo.bundled import load_layer, load_sources, zone_ids
 from geo.filters import with_search_index
 from geo.i18n import DEFAULT_LANG
-from geo.validate import References, validate_file
+from geo.readers import ReadOptions
+from geo.validate import References, Report, validate_file
 
-__all__ = ["bundled_references", "load_register"]
+__all__ = ["bundled_references", "left_out_path", "load_register", "load_usable", "write_left_out"]
 
 
 @cache
@@ -49,3 +55,61 @@ def load_register(path: str | Path | None = None, crs: str | None = None, index:
             raise ValueError("\n".join(report.lines()))
         data = report.data
     return with_search_index(data) if index else data
+
+
+def load_usable(path: str | Path, crs: str | None = None, *, index: bool = True, lang: str = DEFAULT_LANG,
+                options: ReadOptions | None = None, control: str = "cli") -> tuple[gpd.GeoDataFrame, Report]:
+    """Return the records of the register at ``path`` that have no error, and the report.
+
+    Rows with errors are left out (``Report.left_out`` holds them with a problem
+    column; say so with ``Report.left_out_lines``). Raises ValueError with the
+    report's lines when nothing can be used (a file-level error, or every row bad).
+    """
+    report = validate_file(path, kind="project", crs=crs, references=bundled_references(), lang=lang,
+                           options=options, control=control)
+    usable = report.usable
+    if usable is None:
+        raise ValueError("\n".join(report.lines()))
+    return (with_search_index(usable) if index else usable), report
+
+
+def left_out_path(source: str | Path, report: Report) -> Path:
+    """Where the left-out rows of ``source`` go by default: beside it, ``NAME.left_out.xlsx`` (``.geojson``)."""
+    source = Path(source)
+    suffix = ".geojson" if isinstance(report.original, gpd.GeoDataFrame) and not _is_table(report) else ".xlsx"
+    return source.with_name(f"{source.stem}.left_out{suffix}")
+
+
+def _is_table(report: Report) -> bool:
+    return Path(report.file).suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx")
+
+
+def write_left_out(report: Report, out: str | Path) -> Path:
+    """Write the left-out rows (the file's own columns plus a problem column) to ``out``, all or nothing.
+
+    Tables go to ``.xlsx`` (text cells exactly as read, never a formula), vector
+    files to ``.geojson`` with their geometry.
+    """
+    from geo.dataexport import xlsx_row
+
+    out = Path(out)
+    frame = report.left_out()
+    fd, tmp = tempfile.mkstemp(prefix=".qtmap-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        if out.suffix.lower() == ".geojson":
+            gpd.GeoDataFrame(frame, geometry=frame.geometry.name, crs="EPSG:4326").to_file(
+                tmp, driver="GeoJSON", engine="pyogrio")
+        else:
+            table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet("left_out")
+            ws.append(xlsx_row(ws, [str(c) for c in table.columns]))
+            for row in table.itertuples(index=False, name=None):
+                ws.append(xlsx_row(ws, list(row)))
+            wb.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out

@@ -173,18 +173,37 @@ BAD_CSV = (
 ).encode()
 
 
-def test_upload_with_problems_is_listed_row_by_row_and_not_shown():
+def test_upload_with_an_error_row_shows_the_rest_and_offers_the_left_out_rows():
     at = run({"lang": "en"})
     at.file_uploader(key="upload").upload("register.csv", BAD_CSV, "text/csv").run()
     assert not at.exception
-    assert [e.value for e in at.error] == [t("upload_problems", "en", n=1)]
-    problems = next(df.value for df in at.dataframe if "row" in df.value.columns)
-    errors = problems[~problems["note"].astype(bool)]
-    # one problem, located as the user looks for it: the uploaded file's name, spreadsheet row 3, field sector
-    assert errors[["file", "row", "field", "value", "record_id"]].to_dict("records") == [
-        {"file": "register.csv", "row": 3, "field": "sector", "value": "steel", "record_id": "U2"}]
-    assert "sector" in errors["message"].iloc[0]
-    assert map_caption(at) == expected_caption("en", load_register())  # the map still shows the bundled register
+    assert [w.value for w in at.warning] == [t("rd_up_partial", "en", n=1, m=1)]
+    assert not at.error
+    problems = next(df.value for df in at.dataframe if "Where" in df.value.columns)
+    # one problem, located as the user looks for it: spreadsheet row 3, the file's column, the value
+    assert problems[["Where", "Column", "Value", "Severity"]].to_dict("records") == [
+        {"Where": "row 3", "Column": "sector", "Value": "steel", "Severity": "error"}]
+    assert problems["Problem"].iloc[0].startswith("unknown sector")
+    assert [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Download the left")] \
+        == [t("rd_up_left_out", "en")]
+    assert map_caption(at) == expected_caption("en", load_register())  # the register itself is not replaced
+
+
+def test_upload_messages_and_table_in_vietnamese_with_the_planners_own_headers():
+    data = ("Mã dự án;Tên dự án;Ngành;Tình trạng;Kinh độ;Vĩ độ\n"
+            "U1;Nhà máy A;Chế biến;Đang hoạt động;107,1;16,8\n"
+            "U2;Nhà máy B;thep;Đang hoạt động;107°12'N;16,7\n").encode()
+    at = run({"lang": "vi"})
+    at.file_uploader(key="upload").upload("so_lieu.csv", data, "text/csv").run()
+    assert not at.exception
+    problems = next(df.value for df in at.dataframe if "Vị trí" in df.value.columns)
+    assert list(problems.columns) == ["Vị trí", "Cột", "Giá trị", "Mức độ", "Vấn đề"]
+    assert problems["Cột"].tolist()[:1] == ["Ngành"]
+    assert set(problems["Vị trí"]) == {"dòng 3"} and set(problems["Mức độ"]) == {"lỗi"}
+    shown = "\n".join([w.value for w in at.warning] + [i.value for i in at.info] + problems["Vấn đề"].tolist())
+    assert t("rd_up_partial", "vi", n=1, m=1) in shown
+    for english in ("row ", "note:", "unknown", "column", "read as", "warning", "--crs"):
+        assert english not in shown, english
 
 
 def test_valid_upload_is_accepted():

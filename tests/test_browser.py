@@ -262,3 +262,69 @@ def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
 
     exported = pd.read_csv(rows, encoding="utf-8-sig")
     assert sorted(exported["id"]) == sorted(load_register().query("sector == 'electricity'")["id"])
+
+
+def _register_with_bad_rows(path: Path) -> tuple[int, list[str]]:
+    """A planner's register of the 12 located bundled projects, twice over, with 3 bad rows: (good, bad ids)."""
+    import pandas as pd
+
+    src = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "src" / "projects.csv", dtype=str,
+                      keep_default_na=False)
+    src = src[src["lon"] != ""]
+    rows = pd.concat([src, src], ignore_index=True)
+    rows["id"] = [f"{i}-{k}" for k, i in enumerate(rows["id"])]
+    rows.loc[[2, 9], "sector"] = "thep"
+    rows.loc[15, "lon"] = "không rõ"
+    table = pd.DataFrame({"Mã dự án": rows["id"], "Tên dự án": rows["name_vi"], "Ngành": rows["sector"],
+                          "Tình trạng": rows["status"], "Kinh độ": rows["lon"].str.replace(".", ",", regex=False),
+                          "Vĩ độ": rows["lat"].str.replace(".", ",", regex=False)})
+    table.to_csv(path, sep=";", index=False, encoding="utf-8")
+    return len(table) - 3, [rows["id"][k] for k in (2, 9, 15)]
+
+
+def _upload(page, lang: str, path: Path) -> None:
+    page.get_by_role("tab", name=t("upload", lang)).click()
+    page.locator("input[type=file]").set_input_files(str(path))
+
+
+def test_vietnamese_upload_of_a_bad_file_shows_no_english(server, offline_page, tmp_path):
+    page = offline_page
+    path = tmp_path / "so_lieu.csv"
+    good, bad_ids = _register_with_bad_rows(path)
+    bad = len(bad_ids)
+    page.goto(server.url)  # Vietnamese, the default
+    map_frame(page)
+    _upload(page, "vi", path)
+    warning = page.get_by_text(t("rd_up_partial", "vi", n=bad, m=good))
+    expect(warning).to_be_visible()
+    panel = page.locator("[role=tabpanel]:visible")
+    expect(panel.get_by_text("ghi chú:").first).to_be_visible()
+    text = panel.inner_text()
+    for english in ("row ", "note:", "unknown", "column", "read as", "warning", "--crs", "error", "records",
+                    "Download", "Several sites", "Sheet", "outside", "must be", "not a number"):
+        assert english not in text, (english, text)
+    expect(page.get_by_role("button", name=t("rd_up_left_out", "vi"))).to_be_visible()
+
+
+def test_an_upload_with_bad_rows_shows_the_rest_and_the_left_out_rows_download(server, offline_page, tmp_path):
+    page = offline_page
+    path = tmp_path / "so_lieu.csv"
+    good, bad_ids = _register_with_bad_rows(path)
+    bad = len(bad_ids)
+    page.goto(f"{server.url}/?lang=en")
+    frame = map_frame(page)
+    wait_map_idle(frame, located())
+    _upload(page, "en", path)
+    expect(page.get_by_text(t("rd_up_partial", "en", n=bad, m=good))).to_be_visible()
+    page.get_by_text(t("upload_replace", "en")).click()  # the upload replaces the register on the map
+    wait_map_idle(frame, good)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=t("rd_up_left_out", "en")).click()
+    out = tmp_path / "left_out.xlsx"
+    info.value.save_as(out)
+    import openpyxl
+
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(out).active.iter_rows()]
+    assert rows[0] == ["Mã dự án", "Tên dự án", "Ngành", "Tình trạng", "Kinh độ", "Vĩ độ", "problem"]
+    assert [r[0] for r in rows[1:]] == bad_ids
+    assert [r[-1].split(":")[0] for r in rows[1:]] == ["Ngành='thep'", "Ngành='thep'", "Kinh độ='không rõ'"]

@@ -58,7 +58,7 @@ def test_kind_option():
     result = run(str(DATA_DIR / "infrastructure.geojson"), "--kind", "infrastructure")
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].startswith("infrastructure.geojson: OK, ")
-    assert result.stdout.splitlines()[0].endswith(" features (infrastructure)")
+    assert result.stdout.splitlines()[0].endswith(" features (infrastructure), 2 warnings")
 
 
 def test_problems_exit_1_with_located_lines(tmp_path):

@@ -17,6 +17,7 @@ import pyogrio
 from geo import bundled, register
 from geo.dataexport import neutralise, write_data
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
+from geo.validate import validate_file
 
 FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tcmd", "\r=1+1", "  =1+1"]
 
@@ -141,7 +142,8 @@ def test_csv_neutralises_formulas(tmp_path: Path, hostile: gpd.GeoDataFrame) -> 
     assert numbers and all(not n.startswith("'") for n in numbers)
 
 
-def test_xlsx_neutralises_formulas(tmp_path: Path, hostile: gpd.GeoDataFrame) -> None:
+def test_xlsx_keeps_formula_like_text_exactly_and_writes_no_formula(tmp_path: Path,
+                                                                   hostile: gpd.GeoDataFrame) -> None:
     out = tmp_path / "h.xlsx"
     assert write_data(out, hostile, Filters()) == len(hostile)
     wb = openpyxl.load_workbook(out)
@@ -154,8 +156,7 @@ def test_xlsx_neutralises_formulas(tmp_path: Path, hostile: gpd.GeoDataFrame) ->
         for col in (name_col, investor_col):
             cell = ws.cell(row=i, column=col)
             assert cell.data_type == "s", (cell.coordinate, cell.data_type)
-            assert isinstance(cell.value, str) and cell.value.startswith("'")
-            assert cell.value[1:] == text.replace("\r", "\n")  # XML reads CR back as LF
+            assert cell.value == text.replace("\r", "\n")  # no apostrophe inserted; XML reads CR back as LF
     assert not any(cell.data_type == "f" for row in ws.iter_rows() for cell in row)
     assert ws.cell(row=len(FORMULAS) + 2, column=name_col).value == hostile.iloc[len(FORMULAS)]["name_vi"]
     mw_col = header.index("capacity_mw") + 1
@@ -192,3 +193,29 @@ def test_empty_result_and_bad_suffix(tmp_path: Path, projects: gpd.GeoDataFrame)
     assert _csv_rows(tmp_path / "empty.csv") == []
     with pytest.raises(ValueError, match="unsupported"):
         write_data(tmp_path / "p.shp", projects, Filters())
+
+
+def test_xlsx_export_reads_back_as_the_same_records(tmp_path: Path, hostile: gpd.GeoDataFrame) -> None:
+    """export → import: the sheet 'projects' is found (about and codes sheets passed over), every value is the same."""
+    out = tmp_path / "round.xlsx"
+    write_data(out, hostile, Filters())
+    report = validate_file(out, kind="project", references=register.bundled_references(), lang="en")
+    assert report.errors == [], report.lines()
+    back = report.data
+    expected = hostile.drop(columns=[SEARCH_COLUMN]).reset_index(drop=True)
+    assert back["id"].tolist() == expected["id"].tolist()
+    for column in expected.columns:
+        if column == expected.geometry.name:
+            continue
+        for got, want in zip(back[column].tolist(), expected[column].tolist(), strict=True):
+            want = want.replace("\r", "\n").strip() if isinstance(want, str) else want  # readers trim blanks
+            if isinstance(got, str) and isinstance(want, int | float | np.number):
+                got = float(got) if got else None  # a column outside the schema is read back as text
+            assert _same(got, want), (column, got, want)
+    located = expected.geometry.notna().to_numpy()
+    assert np.allclose(back.geometry[located].x, expected.geometry[located].x, atol=1e-7)
+    assert back.geometry[~located].isna().all()
+    codes_sheet = openpyxl.load_workbook(out)["codes"]
+    rows = [[c.value for c in r] for r in codes_sheet.iter_rows()]
+    assert rows[0] == ["field", "code", "vi", "en"]
+    assert ["sector", "building_materials", "Vật liệu xây dựng", "Building materials"] in rows  # labels by codes

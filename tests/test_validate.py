@@ -148,6 +148,7 @@ PARK = {"id": "ip_a", "name_vi": "KCN A", "status": "operating", "location_confi
         "geometry_quality": "approximate", "sources": "KL11"}
 SQUARE = {"type": "Polygon", "coordinates": [[[107.10, 16.80], [107.12, 16.80], [107.12, 16.82], [107.10, 16.82],
                                               [107.10, 16.80]]]}
+LINE = {"type": "LineString", "coordinates": [[107.10, 16.80], [107.12, 16.82]]}
 BOWTIE = {"type": "Polygon", "coordinates": [[[107.10, 16.80], [107.12, 16.82], [107.12, 16.80], [107.10, 16.82],
                                               [107.10, 16.80]]]}
 
@@ -185,8 +186,8 @@ CASES = [
          ("row 3: status=''", "status is empty: use one of: operating, under_construction")),
     Case("duplicate_id", csv(rows({4: {"id": "P1"}})),
          ("du_an.csv:row 4: id='P1'", "duplicate id", "row 2 has it too")),
-    Case("unparseable_lon", csv(rows({3: {"lon": "107°05'"}})),
-         ("du_an.csv:row 3: lon=\"107°05'\"", "not a number", "decimal degrees")),
+    Case("unparseable_lon", csv(rows({3: {"lon": "107°75'"}})),
+         ("du_an.csv:row 3: lon=\"107°75'\"", "not a number", "decimal degrees")),
     Case("half_a_location", csv(rows({2: {"lat": ""}})),
          ("row 2: lat=''", "lat is empty but lon is given", "both")),
     Case("lat_out_of_range", csv(rows({3: {"lat": "95.2"}})), ("row 3: lat='95.2'", "outside −90..90")),
@@ -218,12 +219,12 @@ CASES = [
          ("--crs vn2000-utm48 is a projected CRS", "'lon'/'lat'", "leave out --crs"), crs="vn2000-utm48"),
     Case("negative_capital", csv(rows({3: {"capital_bn_vnd": "-5"}})),
          ("row 3: capital_bn_vnd='-5'", "below the minimum 0 bn VND", "negative")),
-    Case("absurd_workers", csv(rows({2: {"workers": "3000000"}})),
-         ("row 2: workers='3000000'", "above the maximum 100000 people")),
+    Case("absurd_workers", csv(rows({2: {"workers": "3000000"}})),  # an absurd magnitude: a warning, row usable
+         ("row 2: warning: workers='3000000'", "above the maximum 100000 people"), exit_code=0),
     Case("non_numeric_capital", csv(rows({4: {"capital_bn_vnd": "khoảng 500"}})),
          ("row 4: capital_bn_vnd='khoảng 500'", "not a number", "digits")),
-    Case("thousands_separator", csv(rows({4: {"capital_bn_vnd": "1,117"}})),
-         ("row 4: capital_bn_vnd='1,117'", "not a number", "decimal separator")),
+    Case("thousands_separator", csv(rows({4: {"capital_bn_vnd": "1,1,17"}})),
+         ("row 4: capital_bn_vnd='1,1,17'", "not a number", "decimal separator")),
     Case("non_whole_year", csv(rows({2: {"year": "2008.5"}})), ("row 2: year='2008.5'", "not a whole number")),
     Case("year_too_early", csv(rows({2: {"status_year": "1890"}})),
          ("row 2: status_year='1890'", "below the minimum 1990")),
@@ -241,8 +242,8 @@ CASES = [
          ("du_an.geojson:feature 2 (id ip_b): geometry", "invalid geometry", "Self-intersection at lon 107.11",
           "lat 16.81", "Fix Geometries"), kind="industrial_park", records=2),
     Case("wrong_geometry_type", geojson([*point_features()[:3], feature(GOOD[3] | {"location_confidence": "low"},
-                                                                        SQUARE)]),
-         ("du_an.geojson:feature 4 (id P4): geometry", "geometry is a Polygon", "must be Point", "centroid")),
+                                                                        LINE)]),
+         ("du_an.geojson:feature 4 (id P4): geometry", "geometry is a LineString", "must be Point", "centroid")),
     Case("geojson_lat_lon_order", geojson(point_features(swap=True)),
          ("du_an.geojson: the coordinates are not longitude/latitude degrees", "features 1, 2, 3",
           "latitude, longitude (swapped)", "write every position as lon, lat")),
@@ -494,9 +495,9 @@ VI_CASES = [
                                 "các giá trị: " + ", ".join(codes("status"))),
     ("negative_capital", "du_an.csv:dòng 3: capital_bn_vnd='-5': nhỏ hơn mức tối thiểu 0 tỷ đồng: "
                          "không thể có giá trị âm"),
-    ("absurd_workers", "du_an.csv:dòng 2: workers='3000000': lớn hơn mức tối đa 100000 người: "
+    ("absurd_workers", "du_an.csv:dòng 2: cảnh báo: workers='3000000': lớn hơn mức tối đa 100000 người: "
                        "hãy kiểm tra lại giá trị và đơn vị"),
-    ("thousands_separator", "du_an.csv:dòng 4: capital_bn_vnd='1,117': không phải là số: hãy dùng dấu '.' làm dấu "
+    ("thousands_separator", "du_an.csv:dòng 4: capital_bn_vnd='1,1,17': không phải là số: hãy dùng dấu '.' làm dấu "
                             "thập phân và không dùng dấu phân cách hàng nghìn, ví dụ 1117.5"),
     ("lonlat_swapped", "du_an.csv:dòng 4: lon/lat='16.6702, 106.7604': lon và lat có vẻ bị đảo: hãy đổi chỗ hai giá "
                        "trị (hoặc hai cột)"),
@@ -507,8 +508,8 @@ VI_CASES = [
     ("invalid_geometry", "du_an.geojson:đối tượng 2 (mã ip_b): geometry: hình học không hợp lệ: tự cắt tại "
                          "lon 107.110000, lat 16.810000; hãy sửa (QGIS: Vector ▸ Geometry Tools ▸ Fix Geometries) "
                          "rồi xuất lại"),
-    ("wrong_geometry_type", "du_an.geojson:đối tượng 4 (mã P4): geometry: hình học là Polygon, nhưng dự án phải là "
-                            "Point: hãy dùng một Point (ví dụ tâm của hình)"),
+    ("wrong_geometry_type", "du_an.geojson:đối tượng 4 (mã P4): geometry: hình học là LineString, nhưng dự án phải "
+                            "là Point: hãy dùng một Point (ví dụ tâm của hình)"),
     ("shapefile_without_prj", "du_an.zip: shapefile không có tệp .prj nên các tọa độ chưa có hệ tọa độ; có vẻ là "
                               "tọa độ mét theo VN-2000 / UTM zone 48N: hãy thêm --crs vn2000-utm48"),
     ("geojson_lat_lon_order", "du_an.geojson: các tọa độ không phải kinh độ/vĩ độ tính bằng độ (đối tượng 1, 2, 3); "

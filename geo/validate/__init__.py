@@ -21,7 +21,7 @@ Checks: missing required columns; empty names and ids; unknown vocabulary values
 (with the nearest code); duplicate ids; numbers that do not parse, are not whole
 or lie outside the field's range; unparseable, out-of-range or swapped
 coordinates; projected coordinates without a CRS (with the CRS that fits);
-locations outside Quảng Trị province (its outline buffered by 2 km); invalid
+locations outside Quảng Trị province (every one, with its distance; see below); invalid
 geometry (with the place); the wrong geometry type for the kind; a record
 without location whose ``location_confidence`` is not ``none``, and a located
 one whose confidence is ``none``.  Base layers (province, roads, ...) have no
@@ -48,10 +48,25 @@ are not records, are skipped).  When the coordinates have no CRS (X/Y columns
 without ``crs``, a shapefile without .prj), the records are returned without
 geometry and a problem says which CRS to give.
 
+Severity and partial use: each problem is an *error* (the record cannot be used:
+no name, unparseable coordinates, an unknown code, farther than
+``OUTSIDE_WARNING_KM`` = 5 km outside the outline, ...) or a *warning* (usable,
+worth a look: up to 5 km outside the outline, said with its distance; a magnitude
+above the field's maximum; a number that reads two ways). ``exit_code`` is 1 when
+there are errors; ``Report.usable`` is the records without errors (None when a
+file-level error such as a missing column leaves nothing usable) and
+``Report.left_out()`` the others, the file's own columns plus a problem column.
+Before the checks, :mod:`~geo.validate.interpret` reads numbers as written
+(``1.250,5``), units in headers, derives ids for a register without them, and keeps
+polygon footprints of point kinds, each with a note.
+
+``control`` ("cli" or "app") makes the messages name the control the user has:
+``--crs`` / ``--multi`` or the app's CRS and "Several sites" boxes.
+
 Counts in messages are written the language's way (``1.250`` / ``1,250``); the
 limits and examples a cell must follow (``100000``, ``1117.5``, years) are written
-as the file must write them.  Messages the readers give (file-level problems and
-``cannot read`` reasons) are still in English.
+as the file must write them.  The readers' messages come from readers.po in the
+same language.
 
 ``Report.lines()`` gives the problems, or for a valid file the summary line
 ``file.csv: OK, 26 features (project)``, followed by any notes.

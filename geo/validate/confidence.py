@@ -70,6 +70,8 @@ def check_quality(c: Context) -> None:
     raw = _column(c, "geometry_quality")
     quality = _to_codes("geometry_quality", raw)
     points = (c.frame.geometry.geom_type == "Point").to_numpy()
+    if "footprint_wkt" in c.frame.columns:  # a polygon drawn at a point inside it (geo.validate.interpret)
+        points = points & (text_values(c.frame["footprint_wkt"]) == "").to_numpy()
     blank = located & (raw == "").to_numpy()
     if blank.any() and c.strict:
         c.add_rows(blank, "geometry_quality", raw, t("val_quality_empty", c.lang))

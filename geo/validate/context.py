@@ -47,6 +47,7 @@ class Context:
     ids: np.ndarray | None = None
     bad: np.ndarray | None = None
     located: np.ndarray | None = None
+    control: str = "cli"  # where the user gives a CRS and other reading choices: "cli" or "app"
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
@@ -63,19 +64,22 @@ class Context:
         """How the coordinates were given (:func:`coordinate_mode`)."""
         return coordinate_mode(self.layer)
 
-    def add(self, i: int | None, fld: str | None, value: object, message: str, note: bool = False) -> None:
-        """Record a problem (or note) on record ``i`` (position in the frame; None: the whole file)."""
+    def add(self, i: int | None, fld: str | None, value: object, message: str, note: bool = False,
+            warning: bool = False) -> None:
+        """Record a problem (an error, or a warning), or a note, on record ``i`` (None: the whole file)."""
         row = None if i is None else int(self.layer.rows[i])
         record_id = None if i is None or self.ids is None or not self.ids[i] else str(self.ids[i])
         shown = None if value is None else str(value)
-        item = Problem(self.file, row, fld, shown, message, self.unit, record_id, note, self.lang)
+        item = Problem(self.file, row, fld, shown, message, self.unit, record_id, note, self.lang,
+                       "warning" if warning else "error")
         (self.notes if note else self.problems).append(item)
 
-    def add_rows(self, mask: np.ndarray | pd.Series, fld: str | None, values: pd.Series | None, message) -> None:
+    def add_rows(self, mask: np.ndarray | pd.Series, fld: str | None, values: pd.Series | None, message,
+                 warning: bool = False) -> None:
         """Record one problem per True of ``mask``; ``message`` is a string or a function of the value."""
         for i in np.flatnonzero(np.asarray(mask)):
             value = None if values is None else values.iloc[i]
-            self.add(int(i), fld, value, message(value) if callable(message) else message)
+            self.add(int(i), fld, value, message(value) if callable(message) else message, warning=warning)
 
     def where(self, i: int) -> str:
         """Name record ``i`` as the user finds it: "row 7" or "feature 3"."""

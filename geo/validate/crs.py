@@ -21,7 +21,16 @@ from geo.i18n import t
 from geo.readers import CRS_ALIASES, parse_crs
 from geo.validate.references import References
 
-__all__ = ["CRS_CANDIDATES", "crs_hint", "crs_name", "suggest_crs"]
+__all__ = ["CONTROL_KEYS", "CRS_CANDIDATES", "crs_hint", "crs_name", "suggest_crs"]
+
+# The texts that name where a CRS is given, per surface: the CLI's --crs or the app's CRS box.
+CONTROL_KEYS: dict[str, dict[str, str]] = {
+    "cli": {"none_fits": "val_crs_none_fits", "name_lonlat": "val_fix_name_lonlat", "add": "val_fix_add_crs",
+            "name_xy": "val_fix_name_xy", "wrong": "val_wrong_crs", "check": "val_check_coordinates_crs"},
+    "app": {"none_fits": "val_crs_none_fits_app", "name_lonlat": "val_fix_name_lonlat_app",
+            "add": "val_fix_add_crs_app", "name_xy": "val_fix_name_xy_app", "wrong": "val_wrong_crs_app",
+            "check": "val_check_coordinates_crs_app"},
+}
 
 # CRSs tried, in this order, when coordinates come without one (short names of CRS_ALIASES or EPSG codes).
 CRS_CANDIDATES: tuple[str, ...] = ("EPSG:4326", "vn2000-utm48", "vn2000-tm3-quangtri", "EPSG:32648")
@@ -62,21 +71,22 @@ def suggest_crs(geoms: gpd.GeoSeries, refs: References, sample: int = 500) -> tu
     return (best[1], best[2]) if best else None
 
 
-def crs_hint(geoms: gpd.GeoSeries, mode: str, refs: References, lang: str) -> str:
-    """Say which --crs to give for coordinates without a (right) CRS; ``mode``: "lonlat", "xy", "wkt" or "vector"."""
+def crs_hint(geoms: gpd.GeoSeries, mode: str, refs: References, lang: str, control: str = "cli") -> str:
+    """Say which CRS to give (``control``: "cli" --crs, "app" the CRS box); ``mode``: lonlat, xy, wkt or vector."""
+    keys = CONTROL_KEYS[control]
     guess = suggest_crs(geoms, refs)
     if guess is None:
-        return t("val_crs_none_fits", lang, names=", ".join(n for n in CRS_ALIASES if n != "wgs84"))
+        return t(keys["none_fits"], lang, names=", ".join(n for n in CRS_ALIASES if n != "wgs84"))
     name, swapped = guess
     if name == "EPSG:4326" and swapped:
         fix = t("val_fix_swap_columns", lang) if mode in ("lonlat", "xy") else t("val_fix_write_lonlat", lang)
         return t("val_crs_latlon", lang, fix=fix)
     if name == "EPSG:4326":
         what = t("val_what_degrees", lang)
-        fix = t("val_fix_name_lonlat", lang) if mode == "xy" else t("val_fix_add_crs", lang, crs="EPSG:4326")
+        fix = t(keys["name_lonlat"], lang) if mode == "xy" else t(keys["add"], lang, crs="EPSG:4326")
     else:
         what = t("val_what_metres", lang, crs=crs_name(name))
-        fix = t("val_fix_name_xy", lang, crs=name) if mode == "lonlat" else t("val_fix_add_crs", lang, crs=name)
+        fix = t(keys["name_xy"], lang, crs=name) if mode == "lonlat" else t(keys["add"], lang, crs=name)
     if swapped:
         return t("val_crs_looks_swapped", lang, what=what, fix=fix)
     return t("val_crs_looks", lang, what=what, fix=fix)

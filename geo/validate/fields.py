@@ -114,8 +114,8 @@ def _check_number(c: Context, f: Field, col: pd.Series, text: pd.Series, blank: 
         c.add_rows(ok & (num < f.minimum).to_numpy(), f.name, text,
                    t("val_below_min", c.lang, limit=_limit(f.minimum), unit=unit, why=why))
     if f.maximum is not None:
-        c.add_rows(ok & (num > f.maximum).to_numpy(), f.name, text,
-                   t("val_above_max", c.lang, limit=_limit(f.maximum), unit=unit))
+        c.add_rows(ok & (num > f.maximum).to_numpy(), f.name, text,  # an absurd magnitude: usable, worth a look
+                   t("val_above_max", c.lang, limit=_limit(f.maximum), unit=unit), warning=True)
 
 
 def check_ids(c: Context) -> None:

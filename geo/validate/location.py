@@ -15,8 +15,8 @@ from geo.i18n import fmt_number, t
 from geo.readers import parse_crs, parse_numbers, text_values
 from geo.schema import BASE_KINDS
 from geo.validate.context import Context
-from geo.validate.crs import crs_hint, suggest_crs
-from geo.validate.references import inside_province, km_from_province
+from geo.validate.crs import CONTROL_KEYS, crs_hint, suggest_crs
+from geo.validate.references import OUTSIDE_WARNING_KM, inside_province, km_from_province
 from geo.validate.report import kind_name
 
 __all__ = ["check_coordinate_text", "check_crs_known", "check_geometry", "check_location", "geos_reason"]
@@ -65,7 +65,7 @@ def check_coordinate_text(c: Context) -> None:
         empty = ((text == "") & (other_text != "")).to_numpy()
         c.add_rows(empty, col, text, t("val_half_location", c.lang, col=col, other=other))
         unparsed = ((text != "") & parse_numbers(text).isna()).to_numpy()
-        c.add_rows(unparsed & ~bad, col, text, t("val_coordinate_nan", c.lang, example=example))
+        c.add_rows(unparsed, col, text, t("val_coordinate_nan", c.lang, example=example))  # both columns
         bad |= empty | unparsed
     c.bad |= bad
 
@@ -86,7 +86,7 @@ def check_crs_known(c: Context) -> None:
     else:
         what = t("val_the_coordinates", c.lang)
     c.add(None, None, None, t("val_no_crs", c.lang, what=what,
-                              hint=crs_hint(layer.source_geometry, c.mode, c.refs, c.lang)))
+                              hint=crs_hint(layer.source_geometry, c.mode, c.refs, c.lang, c.control)))
     c.bad |= in_file
 
 
@@ -102,7 +102,7 @@ def _not_degrees(source: gpd.GeoSeries) -> np.ndarray:
 
 
 def _outside_message(c: Context, i: int, swapped: bool, km: float) -> tuple[str, str | None, str]:
-    """Return (field, value, message) for record ``i``, which lies outside the province."""
+    """Return (field, value, message) for record ``i``, which lies more than OUTSIDE_WARNING_KM outside."""
     mode, crs, lang = c.mode, c.layer.source_geometry.crs, c.lang
     parts = _source_numbers(c)
     fld, value = (f"{parts[0]}/{parts[1]}", f"{parts[2].iloc[i]}, {parts[3].iloc[i]}") if parts else ("geometry", None)
@@ -122,8 +122,16 @@ def _outside_message(c: Context, i: int, swapped: bool, km: float) -> tuple[str,
     dist = t("val_km_about", lang, km=fmt_number(km, lang, digits=0)) if np.isfinite(km) and km >= 1 \
         else t("val_km_less", lang)
     with_crs = mode == "xy" or c.layer.crs_origin == "argument"
-    check = t("val_check_coordinates_crs" if with_crs else "val_check_coordinates", lang)
+    check = t(CONTROL_KEYS[c.control]["check"] if with_crs else "val_check_coordinates", lang)
     return fld, value, t("val_outside", lang, dist=dist, check=check)
+
+
+def _near_message(c: Context, i: int, km: float) -> tuple[str, str | None, str]:
+    """Return (field, value, message) for record ``i``, ``km`` (≤ OUTSIDE_WARNING_KM) outside the province."""
+    parts = _source_numbers(c)
+    fld, value = (f"{parts[0]}/{parts[1]}", f"{parts[2].iloc[i]}, {parts[3].iloc[i]}") if parts else ("geometry", None)
+    shown = fmt_number(max(km, 0.1), c.lang, digits=1)
+    return fld, value, t("val_near_outside", c.lang, km=shown, tolerance=OUTSIDE_WARNING_KM)
 
 
 def check_location(c: Context) -> None:
@@ -140,20 +148,28 @@ def check_location(c: Context) -> None:
         what = t("val_columns_pair", c.lang, x=repr(parts[0]), y=repr(parts[1])) if parts \
             else t("val_the_coordinates", c.lang)
         c.add(None, None, None, t("val_not_degrees_many", c.lang, what=what, rows=c.rows_text(out_of_range),
-                                  hint=crs_hint(source[out_of_range], c.mode, c.refs, c.lang)))
+                                  hint=crs_hint(source[out_of_range], c.mode, c.refs, c.lang, c.control)))
         todo &= ~out_of_range
         out_of_range[:] = False
     if c.kind.code in BASE_KINDS:  # base layers reach beyond the province: only their coordinates are checked
         outside = out_of_range
     else:
         inside = np.zeros(len(source), bool)
-        inside[todo] = inside_province(c.frame.geometry[todo], c.refs)
+        inside[todo] = inside_province(c.frame.geometry[todo], c.refs, buffer_m=0)
         outside = todo & ~inside
     if not outside.any():
         return
     idx = np.flatnonzero(outside)
-    swapped = inside_province(_swap(source.iloc[idx]).to_crs("EPSG:4326"), c.refs)
     km = km_from_province(c.frame.geometry.iloc[idx], c.refs)
+    near = np.isfinite(km) & (km <= OUTSIDE_WARNING_KM) & ~out_of_range[idx]
+    for j in np.flatnonzero(near):  # usable, worth a look: said with its distance, never silently accepted
+        c.add(int(idx[j]), *_near_message(c, int(idx[j]), float(km[j])), warning=True)
+    outside[idx[near]] = False
+    idx = idx[~near]
+    if not len(idx):
+        return
+    km = km[~near]
+    swapped = inside_province(_swap(source.iloc[idx]).to_crs("EPSG:4326"), c.refs)
     for j, i in enumerate(idx):
         c.add(int(i), *_outside_message(c, int(i), bool(swapped[j]), float(km[j])))
     elsewhere = outside.copy()
@@ -161,8 +177,8 @@ def check_location(c: Context) -> None:
     if c.layer.crs_origin == "argument" and elsewhere.sum() > todo.sum() / 2:
         guess = suggest_crs(source[outside], c.refs)
         if guess and parse_crs(guess[0]) != source.crs:
-            c.add(None, None, None, t("val_wrong_crs", c.lang, crs=source.crs.name,
-                                      hint=crs_hint(source[outside], c.mode, c.refs, c.lang)))
+            c.add(None, None, None, t(CONTROL_KEYS[c.control]["wrong"], c.lang, crs=source.crs.name,
+                                      hint=crs_hint(source[outside], c.mode, c.refs, c.lang, c.control)))
 
 
 def geos_reason(reason: str, lang: str) -> str:
@@ -195,6 +211,13 @@ def check_geometry(c: Context) -> None:
     wrong = located & ~np.isin(types, allowed)
     key = "val_wrong_geometry_point" if allowed == ("Point",) else "val_wrong_geometry"
     kind = c.kind.en.lower() if c.lang == "en" else kind_name(c.kind.code, c.lang)
+    if allowed == ("Point",):
+        sites = np.where(types == "MultiPoint", shapely.get_num_geometries(np.where(located, arr, None)), 0)
+        multi = wrong & (sites > 1)
+        control = t("val_multi_control_app" if c.control == "app" else "val_multi_control_cli", c.lang)
+        for i in np.flatnonzero(multi):
+            c.add(int(i), "geometry", None, t("val_multi_sites", c.lang, n=int(sites[i]), kind=kind, control=control))
+        wrong &= ~multi
     for i in np.flatnonzero(wrong):
         c.add(int(i), "geometry", None, t(key, c.lang, type=types[i], kind=kind,
                                           allowed=f" {t('val_or', c.lang)} ".join(allowed)))

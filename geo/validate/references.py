@@ -22,9 +22,14 @@ import numpy as np
 import geopandas as gpd
 import shapely
 
-__all__ = ["METRIC_CRS", "PROVINCE_BUFFER_M", "References", "inside_province", "km_from_province"]
+__all__ = ["METRIC_CRS", "OUTLINE_NOISE_M", "OUTSIDE_WARNING_KM", "PROVINCE_BUFFER_M", "References", "inside_province",
+           "km_from_province"]
 
-PROVINCE_BUFFER_M = 2_000  # locations this close to the outline count as inside (boundary precision)
+PROVINCE_BUFFER_M = 2_000  # CRS guessing: coordinates this close to the outline count as inside
+# A location outside the province outline by up to this distance is a warning (usable, said with its distance:
+# a boundary traced at 1:100,000, a port on the shore, a factory across a district line); farther, an error.
+OUTSIDE_WARNING_KM = 5
+OUTLINE_NOISE_M = 1  # floating-point noise of shapes clipped to the outline (0.1 m seen): not "outside"
 METRIC_CRS = "EPSG:3405"  # VN-2000 / UTM zone 48N, for distances
 
 
@@ -56,6 +61,13 @@ class References:
         return metric
 
     @cached_property
+    def exact_outline(self) -> shapely.Geometry:
+        """The province in ``METRIC_CRS``, grown by ``OUTLINE_NOISE_M`` only (footprints clipped to it stay in)."""
+        outline = self.metric_outline.buffer(OUTLINE_NOISE_M)
+        shapely.prepare(outline)
+        return outline
+
+    @cached_property
     def buffered_outline(self) -> shapely.Geometry:
         """The province buffered by ``PROVINCE_BUFFER_M``, in EPSG:4326, prepared."""
         buffered = gpd.GeoSeries([self.metric_outline.buffer(PROVINCE_BUFFER_M)], crs=METRIC_CRS)
@@ -64,11 +76,15 @@ class References:
         return outline
 
 
-def inside_province(geoms: gpd.GeoSeries, refs: References) -> np.ndarray:
-    """Return, per EPSG:4326 geometry, whether it lies inside the (buffered) province outline."""
+def inside_province(geoms: gpd.GeoSeries, refs: References, buffer_m: float = PROVINCE_BUFFER_M) -> np.ndarray:
+    """Return, per EPSG:4326 geometry, whether it lies inside the province outline (buffered by ``buffer_m``)."""
     arr = geoms.to_numpy()
     ok = np.zeros(len(arr), bool)
     present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    if not buffer_m:
+        metric = gpd.GeoSeries(arr[present], crs=geoms.crs or "EPSG:4326").to_crs(METRIC_CRS).to_numpy()
+        ok[present] = shapely.covers(refs.exact_outline, metric)
+        return ok
     ok[present] = shapely.covers(refs.buffered_outline, arr[present])
     return ok
 

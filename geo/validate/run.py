@@ -16,10 +16,12 @@ from geo.i18n import DEFAULT_LANG, t
 from geo.readers import (
     RawLayer,
     ReadError,
+    ReadOptions,
     coerce_to_schema,
     layer_from_frame,
     layer_from_table,
     read_raw,
+    text_of,
     text_values,
 )
 from geo.schema import KINDS
@@ -33,6 +35,7 @@ from geo.validate.fields import (
     check_sources,
     check_zone_ids,
 )
+from geo.validate.interpret import derive_ids, footprints, keep_unit_renames, read_number_fields
 from geo.validate.kinds import guess_kind, schema_renames
 from geo.validate.location import check_coordinate_text, check_crs_known, check_geometry, check_location
 from geo.validate.references import References
@@ -67,31 +70,41 @@ CHECKS: tuple[Check, ...] = (
 
 
 def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "data", *, references: References,
-                   strict: bool = False, lang: str = DEFAULT_LANG) -> Report:
+                   strict: bool = False, lang: str = DEFAULT_LANG, control: str = "cli") -> Report:
     """Validate a layer read by :func:`geo.readers.read_raw`; see :func:`validate_file`."""
+    original = pd.DataFrame(layer.frame.drop(columns=layer.frame.geometry.name)) if layer.is_table \
+        else layer.frame.copy()
     columns = [str(col) for col in layer.frame.columns if col != layer.frame.geometry.name]
     kind = kind or guess_kind(columns, file_label)
     spec = KINDS[kind]
-    renames = schema_renames(columns, spec, layer.driver == "ESRI Shapefile")
+    renames, kept_out = keep_unit_renames(schema_renames(columns, spec, layer.driver == "ESRI Shapefile"), spec)
     if renames:
         layer.frame = layer.frame.rename(columns=renames)
     geoms = layer.frame.geometry.to_numpy()
     c = Context(layer, spec, file_label, references, strict, lang, bad=np.zeros(len(geoms), bool),
-                located=~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+                located=~(shapely.is_missing(geoms) | shapely.is_empty(geoms)), control=control)
     if "id" in layer.frame.columns:
         c.ids = text_values(layer.frame["id"]).to_numpy(dtype=object)
     for message in layer.problems:
-        c.add(None, None, None, message)
+        c.add(None, None, None, text_of(message, lang, control))
     for message in layer.notes:
-        c.add(None, None, None, message, note=True)
+        c.add(None, None, None, text_of(message, lang, control), note=True)
     if renames:
         pairs = ", ".join(t("val_rename_pair", lang, a=repr(a), b=repr(b)) for a, b in renames.items())
         c.add(None, None, None, t("val_read_columns", lang, pairs=pairs, n=len(renames)), note=True)
+    for col, name, unit in kept_out:
+        c.add(None, None, None, t("val_unit_not_converted", lang, column=repr(col), unit=unit, name=name,
+                                  field_unit=spec.field(name).unit), note=True)
+    if spec.fields:
+        footprints(c)
+        derive_ids(c)
+        read_number_fields(c, {new: old for old, new in renames.items()})
     for check in CHECKS:
         check.run(c)
     data = coerce_to_schema(layer.frame, kind) if spec.fields else layer.frame
     order = sorted(range(len(c.problems)), key=lambda k: (c.problems[k].row or 0, k))
-    return Report(file_label, kind, [c.problems[k] for k in order], data, c.notes, lang)
+    return Report(file_label, kind, [c.problems[k] for k in order], data, c.notes, lang,
+                  original=original, rows=np.asarray(layer.rows), renamed={new: old for old, new in renames.items()})
 
 
 def _unreadable(file_label: str, kind: str | None, message: str, lang: str) -> Report:
@@ -101,7 +114,8 @@ def _unreadable(file_label: str, kind: str | None, message: str, lang: str) -> R
 
 
 def validate_file(path: str | Path, kind: str | None = None, crs: str | None = None, *, references: References,
-                  strict: bool = False, label: str | None = None, lang: str = DEFAULT_LANG) -> Report:
+                  strict: bool = False, label: str | None = None, lang: str = DEFAULT_LANG,
+                  options: ReadOptions | None = None, control: str = "cli") -> Report:
     """Read and check the file at ``path``; never raises for a bad file.
 
     Parameters
@@ -125,6 +139,11 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
         name of an upload saved under a generated temporary name.
     lang
         Language of the messages and notes: "vi" (default) or "en".
+    options
+        Which sheet of a workbook, what a multi-site record becomes (:class:`geo.readers.ReadOptions`).
+    control
+        Where the user makes these choices, named in the messages: "cli" (``--crs``,
+        ``--sheet``, ``--multi``) or "app" (the upload's boxes).
 
     Returns
     -------
@@ -136,15 +155,15 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
     if kind is not None and kind not in KINDS:
         return _unreadable(label, kind, t("val_unknown_kind", lang, kind=repr(kind), kinds=", ".join(KINDS)), lang)
     try:
-        layer = read_raw(path, crs)
+        layer = read_raw(path, crs, options)
     except ReadError as exc:
-        return _unreadable(label, kind, str(exc), lang)
+        return _unreadable(label, kind, exc.text(lang, control), lang)
     except Exception as exc:  # noqa: BLE001 - a user's file must never produce a traceback
         suffix = Path(path).suffix or t("val_data_suffix", lang)
         return _unreadable(label, kind, t("val_read_failed", lang, error=f"{type(exc).__name__}: {exc}",
                                           suffix=suffix), lang)
     try:
-        return validate_layer(layer, kind, label, references=references, strict=strict, lang=lang)
+        return validate_layer(layer, kind, label, references=references, strict=strict, lang=lang, control=control)
     except Exception as exc:  # noqa: BLE001
         return _unreadable(label, kind, t("val_unexpected", lang, error=f"{type(exc).__name__}: {exc}"), lang)
 

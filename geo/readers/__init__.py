@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import re
 import tempfile
@@ -50,6 +51,10 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from geo.readers.geometry import normalise_geometry
+from geo.readers.header import Table, header_score, is_serial_column, table_from_grid
+from geo.readers.messages import Message, ReadError, text_of
+from geo.readers.numbers import NumberReading, read_coordinates, read_numbers
 from geo.schema import (  # the column names and column_key are re-exported (see __all__)
     KINDS,
     LAT_COLUMNS,
@@ -63,10 +68,13 @@ from geo.schema import (  # the column names and column_key are re-exported (see
 )
 
 __all__ = [
-    "CRS_ALIASES", "LAT_COLUMNS", "LON_COLUMNS", "MAX_UNZIPPED_BYTES", "READ_SUFFIXES", "TABLE_DRIVERS",
-    "WKT_COLUMNS", "X_COLUMNS", "Y_COLUMNS", "RawLayer", "ReadError", "coerce_to_schema", "column_key",
+    "CRS_ALIASES", "HEADER_LINES", "LAT_COLUMNS", "LON_COLUMNS", "MAX_UNZIPPED_BYTES", "READ_SUFFIXES",
+    "TABLE_DRIVERS",
+    "WKT_COLUMNS", "X_COLUMNS", "Y_COLUMNS", "Message", "NumberReading", "RawLayer", "ReadError", "ReadOptions",
+    "coerce_to_schema", "column_key",
     "coordinate_columns", "decode_text", "driver_for", "layer_from_frame", "layer_from_table", "parse_crs",
-    "parse_numbers", "read_file", "read_raw", "read_text_table", "read_xlsx_table", "sniff_delimiter", "text_values",
+    "parse_numbers", "read_coordinates", "read_file", "read_numbers", "read_raw", "read_text_table",
+    "read_xlsx_table", "sheet_names", "sniff_delimiter", "text_of", "text_values",
 ]
 
 # File suffix -> driver; one reader per driver (see _READERS at the end of the module).
@@ -92,6 +100,7 @@ CRS_ALIASES: dict[str, str] = {
 
 # Coordinate column names (LON_COLUMNS, ...) and column_key live in geo.schema.
 
+HEADER_LINES = 30  # how far down a sheet the header is looked for
 _DELIMITERS: tuple[str, ...] = ("\t", ";", ",")
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -104,8 +113,12 @@ _TRUE = {"true", "1", "yes", "x", "có", "co", "đúng", "dung"}
 _FALSE = {"false", "0", "no", "", "không", "khong", "sai"}
 
 
-class ReadError(ValueError):
-    """A file that cannot be read; the message says what went wrong and what to do."""
+@dataclass(frozen=True)
+class ReadOptions:
+    """Choices a user makes about a file: which sheet of a workbook, what a multi-site project becomes."""
+
+    sheet: str | int | None = None
+    multi: str | None = None  # None (report), "first", "centroid" or "explode" (see geo.readers.geometry)
 
 
 @dataclass
@@ -131,7 +144,9 @@ class RawLayer:
         For tables: ("lonlat" | "xy" | "wkt", column, column-or-None), or None
         when the table has no coordinate columns.
     problems, notes
-        File-level problems and remarks found while reading.
+        File-level problems and remarks found while reading (:class:`Message`).
+    left_out
+        Rows of a table that are not records (totals, notes under the table), by reason.
 
     """
 
@@ -141,8 +156,9 @@ class RawLayer:
     source_geometry: gpd.GeoSeries
     crs_origin: str
     coords: tuple[str, str, str | None] | None = None
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    left_out: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def is_table(self) -> bool:
@@ -166,15 +182,12 @@ def text_values(col: pd.Series) -> pd.Series:
 
 
 def parse_numbers(text: pd.Series) -> pd.Series:
-    """Parse text to floats (NaN where blank or not a number); accepts a decimal comma.
+    """Parse coordinate text to floats (NaN where blank or not one): decimal point or comma, or DMS.
 
     >>> list(parse_numbers(pd.Series(["106,75", " 16.8", "abc", "", "−1"])))
     [106.75, 16.8, nan, nan, -1.0]
     """
-    s = text_values(text).str.replace("\u2212", "-", regex=False)
-    s = s.str.replace(r"^([+-]?\d+),(\d+)$", r"\1.\2", regex=True)
-    num = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
-    return num.where(np.isfinite(num))
+    return read_coordinates(text_values(text)).values
 
 
 def parse_crs(text: str) -> CRS:
@@ -195,8 +208,7 @@ def parse_crs(text: str) -> CRS:
             return CRS.from_user_input(alias or key.upper())
     except CRSError:
         pass
-    raise ReadError(f"unknown CRS {text!r}: use one of {', '.join(CRS_ALIASES)} or EPSG:nnnn "
-                    "(e.g. EPSG:3405 for VN-2000 / UTM zone 48N)")
+    raise ReadError("rd_unknown_crs", crs=repr(text), names=", ".join(CRS_ALIASES))
 
 
 def coordinate_columns(columns: list[str], crs: CRS | None = None) -> tuple[str, str, str | None] | None:
@@ -242,52 +254,152 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise ReadError(f"the text is not UTF-8, UTF-16 or Windows-1258 (byte {exc.start}): "
-                            "save it from Excel as 'CSV UTF-8'") from None
+            raise ReadError("rd_bad_encoding", byte=exc.start) from None
     return unicodedata.normalize("NFC", text.lstrip("\ufeff")), encoding
 
 
 def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
-    r"""Return the delimiter of a text table: the one that splits its header into most fields.
+    r"""Return the delimiter of a text table: the one that splits some line of its top into most fields.
+
+    The top of a register may be title lines; the header and records decide.
 
     >>> sniff_delimiter("id;name;lon\n1;a;106,7\n")
+    ';'
+    >>> sniff_delimiter("DANH MỤC, 2024\n\nSTT;Tên;Kinh độ;Vĩ độ\n1;A;106,7;16,8\n")
     ';'
     """
     if suffix == ".tsv":
         return "\t"
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in _DELIMITERS}
+    lines = [line for line in text.splitlines() if line.strip()][:HEADER_LINES]
+    counts = {d: max((len(next(csv.reader([line], delimiter=d), [])) for line in lines), default=0)
+              for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])  # ties: tab, then ';', then ','
     return best if counts[best] > 1 else ","
 
 
+def _table_frame(table: Table) -> pd.DataFrame:
+    df = table.frame
+    df.attrs.update(rows=table.rows, header_row=table.header_row, notes=list(table.notes), left_out=table.left_out)
+    return df
+
+
 def read_text_table(path: Path) -> pd.DataFrame:
-    """Read a CSV/TSV/TXT file as text cells (every column dtype str, blanks as "")."""
+    """Read a CSV/TSV/TXT file as text cells: header found under any title rows (see :mod:`geo.readers.header`).
+
+    ``attrs`` holds the encoding, the delimiter, the spreadsheet row of each
+    record (``rows``) and the reader's notes.
+    """
     text, encoding = decode_text(path.read_bytes())
     if not text.strip():
-        raise ReadError("the file is empty: export the table with a header row and one row per record")
+        raise ReadError("rd_empty")
     sep = sniff_delimiter(text, path.suffix.lower())
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except pd.errors.ParserError as exc:
-        raise ReadError(f"not a well-formed {encoding} table ({exc}): check the quotes and delimiters") from None
+        grid = list(csv.reader(io.StringIO(text), delimiter=sep, strict=True))
+    except csv.Error as exc:
+        raise ReadError("rd_bad_table", encoding=encoding, error=str(exc)) from None
+    df = _table_frame(table_from_grid(grid))
     df.attrs.update(encoding=encoding, delimiter=sep)
     return df
 
 
-def read_xlsx_table(path: Path) -> pd.DataFrame:
-    """Read the first sheet of an XLSX workbook as text cells."""
+def _cell_text(value: object) -> str:
+    """A spreadsheet value as the text the user sees: 2004 not 2004.0, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value))
+
+
+def _open_workbook(path: Path):
+    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
-            sheets = book.sheet_names
-            df = pd.read_excel(book, sheet_name=sheets[0], dtype=str, keep_default_na=False)
+        return load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
-        raise ReadError(f"not a valid .xlsx workbook ({exc}); an old .xls file must be saved as .xlsx first") from None
-    df = df.fillna("").astype(str)
-    df.columns = [unicodedata.normalize("NFC", str(c)) for c in df.columns]
-    df.attrs.update(sheet=sheets[0], sheets=len(sheets))
+        raise ReadError("rd_bad_xlsx", error=str(exc)) from None
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """Return the sheet names of an XLSX workbook (for a sheet chooser)."""
+    book = _open_workbook(Path(path))
+    return list(book.sheetnames)
+
+
+def _sheet_grid(ws) -> tuple[list[list[str]], dict[int, dict[int, int]], int]:
+    """Cells of a sheet as text, merged ranges filled; (grid, header merges per row, merged ranges filled)."""
+    grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    merges: dict[int, dict[int, int]] = {}
+    filled = 0
+    for rng in ws.merged_cells.ranges:
+        r0, c0 = rng.min_row - 1, rng.min_col - 1
+        if r0 >= len(grid):
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(rng.max_row, len(grid))):
+            for c in range(c0, rng.max_col):
+                if (r, c) != (r0, c0) and c < len(grid[r]):
+                    merges.setdefault(r, {})[c] = c0
+                    if rng.max_row > rng.min_row:  # merged down the table (a sector over its projects): fill
+                        grid[r][c] = value
+                        filled += 1
+    return grid, merges, filled
+
+
+def read_xlsx_table(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read one sheet of an XLSX workbook as text cells.
+
+    ``sheet`` is a name or a 1-based number; by default the first sheet whose top
+    holds a recognisable header (notes and codes sheets are passed over, and a
+    note names them).
+    """
+    book = _open_workbook(path)
+    names = list(book.sheetnames)
+    notes: list[Message] = []
+    if sheet is not None:
+        key = str(sheet).strip()
+        if key in names:
+            chosen = key
+        elif key.isdigit() and 1 <= int(key) <= len(names):
+            chosen = names[int(key) - 1]
+        else:
+            raise ReadError("rd_no_such_sheet", sheet=repr(key), sheets=", ".join(map(repr, names)))
+        candidates = [chosen]
+    else:
+        candidates = names
+    table = None
+    skipped: list[str] = []
+    for name in candidates:
+        grid, merges, filled = _sheet_grid(book[name])
+        top = [r for r in grid if any(r)][:HEADER_LINES]
+        if sheet is None and max((header_score(r) for r in top), default=0) < 2 and len(candidates) > 1:
+            skipped.append(name)
+            continue
+        h = next((i for i, r in enumerate(grid) if any(r)), 0)
+        scores = [(header_score(r), -i) for i, r in enumerate(grid[:HEADER_LINES]) if any(r)]
+        if scores and max(scores)[0] >= 2:
+            h = -max(scores)[1]
+        table = table_from_grid(grid, merges.get(h, {}))
+        chosen = name
+        if filled:
+            notes.append(Message("rd_merged_filled", {"n": filled}))
+        break
+    if table is None:
+        raise ReadError("rd_no_header_sheet", sheets=", ".join(map(repr, names)))
+    if len(names) > 1:
+        notes.insert(0, Message("rd_sheet_used", {"sheet": repr(chosen), "n": len(names)}))
+    if skipped:
+        notes.insert(1, Message("rd_sheets_skipped", {"sheets": ", ".join(map(repr, skipped)), "n": len(skipped)}))
+    df = _table_frame(table)
+    df.attrs["notes"] = notes + df.attrs["notes"]
+    df.attrs.update(sheet=chosen, sheets=len(names))
     return df
 
 
@@ -299,23 +411,38 @@ def _points(x: pd.Series, y: pd.Series) -> np.ndarray:
     return geoms
 
 
+def _coordinate_notes(col: str, text: pd.Series, reading: NumberReading) -> list[Message]:
+    """One note per way the coordinate cells of ``col`` were read that is not a plain number."""
+    notes = []
+    for key, mask in (("rd_coord_dms", reading.dms), ("rd_coord_comma", reading.reformatted)):
+        example = reading.example(text, mask)
+        if example:
+            notes.append(Message(key, {"column": repr(col), "n": int(mask.sum()), "example": repr(example[0]),
+                                       "value": f"{example[1]:.6f}".rstrip("0").rstrip(".")}))
+    return notes
+
+
 def layer_from_table(df: pd.DataFrame, crs: str | CRS | None = None, driver: str = "CSV") -> RawLayer:
     """Place the rows of a text table and return them as a :class:`RawLayer`.
 
     Rows that are entirely blank are skipped; ``rows`` keeps the spreadsheet row
-    numbers of the others (header = row 1).
+    numbers of the others (``df.attrs["rows"]`` when the reader found them, else
+    header = row 1). Coordinates may be decimal degrees (decimal point or comma)
+    or degrees-minutes-seconds; a note says how they were read.
     """
+    rows_in = df.attrs.get("rows")
+    reader_notes = list(df.attrs.get("notes", []))
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
     if "geometry" in df.columns and "wkt" not in df.columns:
         df = df.rename(columns={"geometry": "wkt"})  # WKT text; the placed geometry takes the name
     cells = df.apply(text_values)
     keep = (cells != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
-    rows = np.arange(len(df))[keep] + 2
+    rows = (np.asarray(rows_in) if rows_in is not None and len(rows_in) == len(df) else np.arange(len(df)) + 2)[keep]
     df = df[keep].reset_index(drop=True)
     given = parse_crs(crs) if isinstance(crs, str) else crs
-    coords = coordinate_columns(list(df.columns), given)
-    problems: list[str] = []
+    coords = coordinate_columns([c for c in df.columns if not is_serial_column(c)], given)
+    problems: list[Message] = []
     origin, source_crs = "default", CRS.from_epsg(4326)
     geoms = np.full(len(df), None, dtype=object)
     if coords and coords[0] == "wkt":
@@ -326,10 +453,12 @@ def layer_from_table(df: pd.DataFrame, crs: str | CRS | None = None, driver: str
             origin, source_crs = "argument", given
     elif coords:
         mode, xcol, ycol = coords
-        geoms = _points(parse_numbers(df[xcol]), parse_numbers(df[ycol]))
+        xr, yr = read_coordinates(text_values(df[xcol])), read_coordinates(text_values(df[ycol]))
+        geoms = _points(xr.values, yr.values)
+        for col, reading in ((xcol, xr), (ycol, yr)):
+            reader_notes.extend(_coordinate_notes(col, text_values(df[col]), reading))
         if mode == "lonlat" and given is not None and not given.is_geographic:
-            problems.append(f"--crs {crs} is a projected CRS but the columns {xcol!r}/{ycol!r} are longitude/"
-                            "latitude in degrees: leave out --crs, or name projected columns x/y")
+            problems.append(Message("rd_projected_lonlat", {"crs": crs, "x": repr(xcol), "y": repr(ycol)}))
         elif given is not None:
             origin, source_crs = "argument", given
         elif mode == "xy":
@@ -339,20 +468,16 @@ def layer_from_table(df: pd.DataFrame, crs: str | CRS | None = None, driver: str
     layer = _finish(frame, source, origin, driver, rows)
     layer.coords = coords
     layer.problems.extend(problems)
+    layer.notes[:0] = reader_notes
     return layer
 
 
-def _read_csv(path: Path, crs: str | None) -> RawLayer:
+def _read_csv(path: Path, crs: str | None, options: ReadOptions) -> RawLayer:
     return layer_from_table(read_text_table(path), crs, "CSV")
 
 
-def _read_xlsx(path: Path, crs: str | None) -> RawLayer:
-    df = read_xlsx_table(path)
-    layer = layer_from_table(df, crs, "XLSX")
-    if df.attrs.get("sheets", 1) > 1:
-        layer.notes.append(f"read the first sheet, {df.attrs['sheet']!r}, only (the workbook has "
-                           f"{df.attrs['sheets']} sheets): put the records on the first sheet")
-    return layer
+def _read_xlsx(path: Path, crs: str | None, options: ReadOptions) -> RawLayer:
+    return layer_from_table(read_xlsx_table(path, options.sheet), crs, "XLSX")
 
 
 # --- vector files ----------------------------------------------------------------------------------------------------
@@ -391,7 +516,7 @@ def layer_from_frame(gdf: gpd.GeoDataFrame, crs: str | CRS | None = None, driver
         if driver == "GeoJSON" and not _looks_like_degrees(source):
             origin, source = "argument", source.set_crs(given, allow_override=True)
         else:
-            notes.append(f"--crs {crs} ignored: the file declares its CRS ({gdf.crs.name})")
+            notes.append(Message("rd_crs_ignored", {"crs": crs, "declared": gdf.crs.name}))
     layer = _finish(gdf.drop(columns=gdf.geometry.name), source, origin, driver)
     layer.notes.extend(notes)
     return layer
@@ -415,10 +540,9 @@ def _read_pyogrio(path: Path, layer: str | None = None, encoding: str | None = N
         gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     except pyogrio.errors.DataSourceError as exc:
         what = _EXTENSION_TO_DRIVER.get(path.suffix.lower(), "vector").replace("GPKG", "GeoPackage")
-        raise ReadError(f"not a readable {what} file ({_gdal_message(exc)}): export it again from QGIS/ArcGIS") \
-            from None
+        raise ReadError("rd_bad_vector", what=what, error=_gdal_message(exc)) from None
     except (pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError, pyogrio.errors.FieldError) as exc:
-        raise ReadError(f"GDAL could not read the records ({_gdal_message(exc)}): export the layer again") from None
+        raise ReadError("rd_bad_records", error=_gdal_message(exc)) from None
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry
         gdf = gpd.GeoDataFrame(gdf, geometry=[None] * len(gdf), crs=None)
     return gdf
@@ -432,23 +556,26 @@ def _gdal_message(exc: Exception) -> str:
     return text[:200] or type(exc).__name__
 
 
-def _read_geojson(path: Path, crs: str | None) -> RawLayer:
-    return layer_from_frame(_nfc_text_columns(_read_pyogrio(path)), crs, "GeoJSON")
+def _read_geojson(path: Path, crs: str | None, options: ReadOptions) -> RawLayer:
+    gdf = _nfc_text_columns(_read_pyogrio(path))
+    layer = layer_from_frame(gdf, crs, "GeoJSON")
+    if gdf.crs is not None and not gdf.crs.equals(CRS.from_epsg(4326)) and gdf.crs.to_string() != "OGC:CRS84":
+        layer.notes.append(Message("rd_geojson_crs", {"crs": gdf.crs.to_string()}))
+    return layer
 
 
-def _read_gpkg(path: Path, crs: str | None) -> RawLayer:
+def _read_gpkg(path: Path, crs: str | None, options: ReadOptions) -> RawLayer:
     try:
         layers = pyogrio.list_layers(path)
     except pyogrio.errors.DataSourceError as exc:
-        raise ReadError(f"not a readable GeoPackage ({_gdal_message(exc)}): export it again from QGIS") from None
+        raise ReadError("rd_bad_gpkg", error=_gdal_message(exc)) from None
     if len(layers) == 0:
-        raise ReadError("the GeoPackage has no layers: save the records as a layer in it")
+        raise ReadError("rd_gpkg_empty")
     spatial = [name for name, geom_type in layers if geom_type]
     name = spatial[0] if spatial else layers[0][0]
     layer = layer_from_frame(_nfc_text_columns(_read_pyogrio(path, layer=name)), crs, "GPKG")
     if len(layers) > 1:
-        layer.notes.append(f"read layer {name!r} only (the GeoPackage has {len(layers)} layers): "
-                           "save one layer per file")
+        layer.notes.append(Message("rd_gpkg_layers", {"layer": repr(name), "n": len(layers)}))
     return layer
 
 
@@ -478,29 +605,27 @@ def _dbf_encoding(dbf: bytes) -> str:
         return "cp1258"
 
 
-def _read_zipped_shapefile(path: Path, crs: str | None) -> RawLayer:
+def _read_zipped_shapefile(path: Path, crs: str | None, options: ReadOptions) -> RawLayer:
     """Read the one shapefile in a zip, extracted under generated names into a temporary directory."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ReadError("not a valid zip file: zip the .shp, .shx, .dbf and .prj of one shapefile") from None
+        raise ReadError("rd_bad_zip") from None
     with archive:
         members = [m for m in archive.infolist()
                    if not m.is_dir() and "__MACOSX" not in m.filename and not Path(m.filename).name.startswith(".")]
         shps = [m for m in members if m.filename.lower().endswith(".shp")]
         if len(shps) != 1:
-            found = ", ".join(Path(m.filename).name for m in shps) or "none"
-            raise ReadError(f"the zip must hold exactly one shapefile (.shp found: {found}): "
-                            "zip the .shp, .shx, .dbf and .prj of one layer")
+            found = ", ".join(Path(m.filename).name for m in shps) or "—"
+            raise ReadError("rd_zip_shp_count", found=found)
         stem = shps[0].filename[:-4].lower()
         parts = {m.filename[len(stem):].lower(): m for m in members
                  if m.filename.lower().startswith(stem) and m.filename[len(stem):].lower() in _SHAPEFILE_PARTS}
         missing = [s for s in (".shx", ".dbf") if s not in parts]
         if missing:
-            raise ReadError(f"the zip lacks the shapefile's {' and '.join(missing)}: "
-                            "zip the .shp, .shx, .dbf and .prj together")
+            raise ReadError("rd_zip_missing", parts=" + ".join(missing), n=len(missing))
         if sum(m.file_size for m in parts.values()) > MAX_UNZIPPED_BYTES:
-            raise ReadError(f"the shapefile is larger than {MAX_UNZIPPED_BYTES // 10**6} MB unzipped")
+            raise ReadError("rd_zip_too_large", mb=MAX_UNZIPPED_BYTES // 10**6)
         with tempfile.TemporaryDirectory(prefix="qtmap-shp-") as tmp:
             for suffix, member in parts.items():
                 (Path(tmp) / f"layer{suffix}").write_bytes(archive.read(member))
@@ -518,13 +643,13 @@ def _read_zipped_shapefile(path: Path, crs: str | None) -> RawLayer:
             gdf = _nfc_text_columns(gdf)
     layer = layer_from_frame(gdf, crs, "ESRI Shapefile")
     if layer.crs_origin == "argument":
-        layer.notes.append(f"the shapefile has no .prj: coordinates read in {layer.source_geometry.crs.name} (--crs)")
+        layer.notes.append(Message("rd_no_prj_given", {"crs": layer.source_geometry.crs.name}))
     return layer
 
 
 # --- the public readers ----------------------------------------------------------------------------------------------
 
-_READERS: dict[str, Callable[[Path, str | None], RawLayer]] = {
+_READERS: dict[str, Callable[[Path, str | None, ReadOptions], RawLayer]] = {
     "GeoJSON": _read_geojson,
     "GPKG": _read_gpkg,
     "ESRI Shapefile": _read_zipped_shapefile,
@@ -548,12 +673,12 @@ def driver_for(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in _EXTENSION_TO_DRIVER:
         return _EXTENSION_TO_DRIVER[suffix]
-    hint = " (zip the .shp, .shx, .dbf and .prj into one .zip)" if suffix in (".shp", ".dbf", ".shx") else ""
-    raise ReadError(f"unsupported file type {suffix or '(no suffix)'!r}{hint}: "
-                    f"use one of {', '.join(_EXTENSION_TO_DRIVER)}")
+    hint = suffix in (".shp", ".dbf", ".shx")
+    raise ReadError("rd_unsupported_shp" if hint else "rd_unsupported", suffix=repr(suffix or "(no suffix)"),
+                    suffixes=", ".join(_EXTENSION_TO_DRIVER))
 
 
-def read_raw(path: str | Path, crs: str | None = None) -> RawLayer:
+def read_raw(path: str | Path, crs: str | None = None, options: ReadOptions | None = None) -> RawLayer:
     """Read every record of ``path`` without schema checks (see :class:`RawLayer`).
 
     Parameters
@@ -563,6 +688,8 @@ def read_raw(path: str | Path, crs: str | None = None) -> RawLayer:
     crs
         CRS of projected X/Y columns, or of a vector file that declares none: a
         short name of ``CRS_ALIASES`` or "EPSG:nnnn".
+    options
+        The sheet of a workbook, what a multi-site project becomes (:class:`ReadOptions`).
 
     Raises
     ------
@@ -575,8 +702,10 @@ def read_raw(path: str | Path, crs: str | None = None) -> RawLayer:
     if crs is not None:
         parse_crs(crs)
     if not path.is_file():
-        raise ReadError("file not found: check the path")
-    return _READERS[driver](path, crs)
+        raise ReadError("rd_file_not_found")
+    options = options or ReadOptions()
+    layer = _READERS[driver](path, crs, options)
+    return normalise_geometry(layer, options.multi)
 
 
 def coerce_to_schema(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
@@ -638,7 +767,7 @@ def read_file(path: str | Path, kind: str = "project", crs: str | None = None) -
     """
     layer = read_raw(path, crs)
     if layer.crs_origin == "unknown" and layer.source_geometry.notna().any():
-        raise ReadError(f"{Path(path).name}: the coordinates have no CRS: give one, e.g. crs='vn2000-utm48'")
+        raise ReadError("rd_no_crs_read_file", file=Path(path).name)
     if layer.problems:
-        raise ReadError(f"{Path(path).name}: {layer.problems[0]}")
+        raise ReadError("rd_in_file", file=Path(path).name, text=str(layer.problems[0]))
     return coerce_to_schema(layer.frame, kind)

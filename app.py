@@ -31,16 +31,18 @@ from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
+from geo.urlstate import read_url_state, view_param
 from geo.validate import CRS_CANDIDATES
 from layers.assets import install_static
 from layers.encoding import layer_name
 from layers.htmlmap import render_html
-from layers.maps import BUILDERS, app_map, area_counts, base_layers, project_group
+from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, project_group
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
 CRS_CHOICES = ["", *CRS_CANDIDATES]  # "": guessed by the validator, else the CRSs it tries, in its order
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+MAP_HEIGHT = 560  # px: at 1366×768 the map starts high enough to show whole below the page header
 
 
 # --- data: loaded once per process, shared read-only by every session ---------------------------
@@ -105,25 +107,20 @@ def static_assets() -> Path:
 
 # --- state: URL query string <-> widgets ----------------------------------------------------------
 def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
-    """On a session's first run, set the widgets from the URL (unknown values are ignored).
+    """On a session's first run, set the widgets from the URL (``geo.urlstate``: every parameter checked).
 
-    The year defaults to the latest of ``years``; a year outside them is ignored (and said so).
+    Values the data does not allow (unknown codes, a year outside ``years``, a view off the
+    province, unknown parameters) are left out and listed in a warning; the page always renders.
     """
     if "qtmap_init" in st.session_state:
         return
-    params = st.query_params.to_dict()
-    f = Filters.from_query_params(params, zone_ids)
-    ignored = list(f.ignored)
-    year = f.year
-    if year is not None and not years[0] <= year <= years[1]:
-        ignored.append(f"year={year}")
-        year = None
-    lang = params.get("lang", DEFAULT_LANG)
+    state = read_url_state(st.query_params.to_dict(), zone_ids, years, LANGS, DEFAULT_LANG)
+    f = state.filters
     st.session_state.update(
-        lang=lang if lang in LANGS else DEFAULT_LANG, sector=list(f.sectors), status=list(f.statuses),
+        lang=state.lang, sector=list(f.sectors), status=list(f.statuses),
         district=list(f.districts), zone=list(f.zones), q=f.query,
-        year=years[1] if year is None else year, qtmap_init=True, ignored=tuple(ignored),
-        legacy_years=f.legacy_years if year is not None else "",
+        year=years[1] if f.year is None else f.year, qtmap_init=True, ignored=state.ignored,
+        legacy_years=state.legacy_years, map_view0=state.view, map_view=state.view,
     )
 
 
@@ -135,10 +132,33 @@ def current_filters(latest: int) -> Filters:
 
 
 def sync_url(filters: Filters, lang: str) -> None:
-    """Write the filters and language to the URL, so a copied link restores them."""
-    wanted = {"lang": lang, **filters.to_query_params()}
+    """Write the filters, language and the map's view (once moved) to the URL, so a copied link restores them."""
+    wanted = {"lang": lang}
+    view = st.session_state.get("map_view")
+    if view and (abs(view[0] - CENTER[0]) > 1e-3 or abs(view[1] - CENTER[1]) > 1e-3 or view[2] != ZOOM):
+        wanted["view"] = view_param(view)  # only once the map has moved from its opening view
+    wanted.update(filters.to_query_params())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def map_moved() -> None:
+    """Keep the view the map reports (center and zoom), for the URL, the exports and a remount."""
+    value = st.session_state.get("map") or {}
+    center, zoom = value.get("center"), value.get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
+    bounds = value.get("bounds") or {}
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        st.session_state.map_bounds = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+
+
+def language_changed() -> None:
+    """The base map is rebuilt in the new language (a remount): it opens where the old one was."""
+    st.session_state.map_view0 = st.session_state.get("map_view")
 
 
 # --- page -----------------------------------------------------------------------------------------
@@ -152,7 +172,8 @@ years = year_range(load_projects(register_path), timeline)
 init_state(tuple(zones["id"]), years)
 
 with st.sidebar:
-    lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True)
+    lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True,
+                    on_change=language_changed)
     zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
@@ -219,8 +240,10 @@ with tab_map:
         layer.control = False
         layer.add_to(extra)
         groups.append(extra)
+    view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=[], height=600, use_container_width=True, key="map")
+              returned_objects=["center", "zoom", "bounds"], height=MAP_HEIGHT, use_container_width=True, key="map",
+              center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
 
 with tab_stats:
     all_layers = {**layers, "project": projects}

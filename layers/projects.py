@@ -66,4 +66,6 @@ def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: 
     opts = {**symbol_options(), **confidence_options(), **info}
     opts["tooltip"] = ["sector", "status"]
     opts["bulk_above"] = bulk_above
+    # Several projects at one spot: a count on the symbol and one popup that lists them ("{n}" filled in qtmap.js).
+    opts["stack_title"], opts["stack_back"] = t("stack_title", lang), t("stack_back", lang)
     return QtmapLayer("points", [data, opts], name=name or t("layer_projects", lang))

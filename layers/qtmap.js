@@ -216,6 +216,10 @@
    * project's popup (with a way back to the list) in the same popup. */
   function stackPopup(cols, opts, rows, popup) {
     var box = el("div", "qtmap-stack-popup");
+    function refit() {  // fit the open popup to its new content (update() would rebuild it from the list)
+      var p = popup();
+      if (box.isConnected && p && p._map) { p._updateLayout(); p._updatePosition(); p._adjustPan(); }
+    }
     function list() {
       box.textContent = "";
       box.appendChild(el("h4", null, (opts.stack_title || "{n}").replace("{n}", rows.length)));
@@ -230,7 +234,7 @@
         li.appendChild(b); ul.appendChild(li);
       });
       box.appendChild(ul);
-      if (popup()) { popup().update(); }
+      refit();
     }
     function one(i) {
       box.textContent = "";
@@ -239,7 +243,7 @@
       L.DomEvent.on(back, "click", function (ev) { L.DomEvent.stop(ev); list(); });
       box.appendChild(back);
       box.appendChild(popupFor(cols, opts, i));
-      if (popup()) { popup().update(); }
+      refit();
     }
     list();
     return box;

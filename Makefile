@@ -28,7 +28,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
 bench: $(BIN)/.installed browser-deps
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 data: $(BIN)/.installed
 	$(BIN)/python -m data.build

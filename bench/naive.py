@@ -7,7 +7,7 @@ validation (qtmap's ``geo html`` validates the file and builds a search index).
 
 Usage (prints one JSON line with the timings)::
 
-    python bench/naive.py projects.csv out.html
+    python -m bench.naive projects.csv out.html
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ import folium
 CENTER = (16.76, 106.98)
 ZOOM = 10
 SKIP = {"lon", "lat"}
+
+__all__ = ["build_map", "run"]
 
 
 def build_map(df: pd.DataFrame) -> folium.Map:

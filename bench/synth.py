@@ -10,13 +10,12 @@ point falls inside a bundled park, zone or cluster polygon.
 
 Usage::
 
-    python bench/synth.py 100000 bench/out/projects_100000.csv [--geojson]
+    python -m bench.synth 100000 bench/out/projects_100000.csv [--geojson]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +24,11 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from geo.bundled import load_layer, load_zones
+from geo.schema import codes
 
-from geo.bundled import load_layer, load_zones  # noqa: E402
-from geo.schema import codes  # noqa: E402
+__all__ = ["MARK", "SOURCE", "ensure_register", "main", "sample_points", "synth_register", "write_csv",
+           "write_geojson"]
 
 MARK = "[SYNTHETIC]"
 SOURCE = "SYNTHETIC"
@@ -209,7 +207,8 @@ def ensure_register(n: int, out_dir: str | Path, seed: int = 42) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    """Write one synthetic register (``python -m bench.synth --help``)."""
+    p = argparse.ArgumentParser(prog="python -m bench.synth", description=__doc__.split("\n")[0])
     p.add_argument("n", type=int, help="number of rows")
     p.add_argument("out", type=Path, help="output .csv (or .geojson)")
     p.add_argument("--seed", type=int, default=42)

@@ -1,6 +1,6 @@
 """The one style table: colours and symbols per sector, status and layer kind.
 
-The interactive map (layers/) and the report maps (geo/export.py) both read these
+The interactive map (layers/) and the report maps (geo/export/) both read these
 tables, so a category looks the same on screen and on paper.
 
 Examples

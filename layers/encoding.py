@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+import shapely.geometry
 
 from geo.i18n import t
 from geo.records import clean_nan, located
@@ -133,8 +134,8 @@ def geojson_rows(gdf: gpd.GeoDataFrame, precision: int = 5) -> dict[str, object]
     for row, geom in enumerate(gdf.geometry):
         if not mask[row]:
             continue
-        geometry = json.loads(gpd.GeoSeries([geom]).to_json(drop_id=True, to_wgs84=False))["features"][0]["geometry"]
-        features.append({"type": "Feature", "properties": {"row": row}, "geometry": _round(geometry, precision)})
+        geometry = _round(shapely.geometry.mapping(geom), precision)  # the same GeoJSON as GeoSeries.to_json
+        features.append({"type": "Feature", "properties": {"row": row}, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
 
 

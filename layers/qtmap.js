@@ -6,6 +6,21 @@
  * tooltip and one popup bound to the whole group (not one per marker); above
  * opts.bulk_above points (layers/projects.py) as one bulk canvas layer with no
  * Leaflet object per point, so a register of 100,000 projects stays interactive.
+ *
+ * Public API (window.qtmap). The names are stable: layers/*.py emit calls to the first three, and the
+ * tests (tests/test_browser.py, tests/test_bench.py) and benchmarks (bench/) rely on the last two,
+ * whatever the drawing becomes.
+ *   qtmap.points(data, opts) -> L.FeatureGroup   project points from columnar data (layers/projects.py)
+ *   qtmap.shapes(geojson, cols, opts), qtmap.legend(spec)   areas and places; the legend (layers/)
+ *   qtmap.count(map) -> number                    project points drawn on `map`: every point of a
+ *                                                 qtmap.points() group on the map; for a bulk layer,
+ *                                                 the points its last finished redraw stamped (those in
+ *                                                 the view and its padding); 0 for a layer switched off
+ *   qtmap.busy(map) -> boolean                    true while a bulk point layer on `map` is still
+ *                                                 drawing (its redraw after a pan, zoom or adding it is
+ *                                                 under way; circle markers are drawn by Leaflet's canvas
+ *                                                 on the next frame); wait for false before reading
+ *                                                 count() or taking a screenshot
  */
 (function () {
   "use strict";

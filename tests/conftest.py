@@ -1,23 +1,14 @@
-"""Shared fixtures: a Streamlit server started by the tests, and headless Debian Chromium."""
+"""Shared fixtures: a Streamlit server started by the tests (bench/appserver.py), and headless Debian Chromium."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import unicodedata
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "tests" / "artifacts"
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
 TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
@@ -33,47 +24,6 @@ def to_cp1258(text: str) -> bytes:
             out.append(unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
                        + "".join(c for c in nfd if c in TONES))
     return "".join(out).encode("cp1258")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class StreamlitServer:
-    """``streamlit run app.py`` on a free local port, with an optional project register."""
-
-    def __init__(self, projects: Path | None = None) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        env.pop("QTMAP_PROJECTS", None)
-        if projects:
-            env["QTMAP_PROJECTS"] = str(projects)
-        self.log = (ARTIFACTS / f"streamlit-{self.port}.log")
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"streamlit did not start; see {self.log}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 @pytest.fixture(scope="session")

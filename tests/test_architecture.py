@@ -185,7 +185,8 @@ def _modules_loaded(tmp_path: Path, *argv: str) -> tuple[int, set[str], str]:
 
 
 def test_validate_does_not_load_the_report_or_web_stack(tmp_path):
-    code, loaded, output = _modules_loaded(tmp_path, "validate", str(ROOT / "data" / "district_seats.geojson"))
+    code, loaded, output = _modules_loaded(tmp_path, "validate", str(ROOT / "data" / "district_seats.geojson"),
+                                          "--lang", "en")
     assert code == 0, output
     assert "OK" in output
     assert not loaded & {"matplotlib", "folium", "branca", "streamlit", "layers"}, loaded & {"matplotlib", "folium"}

@@ -1,6 +1,6 @@
 """The benchmark harness, smoke-run at 1,000 projects, and the bulk point layer it led to.
 
-The full benchmark (``python bench/run.py``) takes minutes; here the synthetic
+The full benchmark (``python -m bench.run``) takes minutes; here the synthetic
 register is checked for what makes it usable (valid, inside the province,
 unmistakably synthetic, deterministic), the harness is run once on 1,000 rows to
 see that every step yields numbers and the report its tables, and the bulk
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from argparse import Namespace
 from pathlib import Path
 
@@ -21,19 +20,15 @@ import pytest
 
 import shapely
 
+from bench import report, synth
+from bench import run as bench
+from bench.browser_timing import JS
 from geo.bundled import ATTRIBUTION_SHORT, load_all, load_layer
 from geo.register import bundled_references
 from geo.schema import codes
 from geo.validate import validate_file
 from layers import maps
 from layers import projects as project_layer
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import report  # noqa: E402
-import run as bench  # noqa: E402
-import synth  # noqa: E402
 
 N = 1000
 EVIL = "<img src=x onerror=alert(1)>"
@@ -164,16 +159,18 @@ def test_bulk_layer_draws_every_point_with_escaped_tooltip_and_popup(tmp_path, o
     page = offline_page
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script(path=str(JS / "page.js"))  # qtmapBench.findMap(): the page's folium map
     page.goto(path.as_uri())
-    page.wait_for_function(f"() => {{ const M = ({bench.FIND_MAP})(); return M && qtmap.count(M) === {len(gdf)}; }}")
-    assert page.evaluate(f"() => {{ const M = ({bench.FIND_MAP})(); let b = 0; M.eachLayer(l => {{ if (l._qtmapBulk) "
-                         "b += 1; }); return b; }") == 1
+    page.wait_for_function("(n) => { const M = qtmapBench.findMap(); return !!M && qtmap.count(M) === n; }",
+                           arg=len(gdf))
+    assert page.evaluate("() => { let b = 0; qtmapBench.findMap().eachLayer(l => { if (l._qtmapBulk) b += 1; });"
+                         " return b; }") == 1
 
     def point(i: int) -> tuple[float, float]:
         lat, lon = gdf.geometry.y.iloc[i], gdf.geometry.x.iloc[i]
-        p = page.evaluate(f"([a, o]) => {{ const M = ({bench.FIND_MAP})(); M.setView([a, o], 15, {{animate: false}});"
+        p = page.evaluate("([a, o]) => { const M = qtmapBench.findMap(); M.setView([a, o], 15, {animate: false});"
                           " const c = M.latLngToContainerPoint([a, o]); return [c.x, c.y]; }", [lat, lon])
-        page.wait_for_function(f"() => !qtmap.busy(({bench.FIND_MAP})())")
+        page.wait_for_function("() => !qtmap.busy(qtmapBench.findMap())")
         box = page.locator(".leaflet-container").first.bounding_box()
         return box["x"] + p[0], box["y"] + p[1]
 

@@ -1,40 +1,43 @@
-"""What only a browser shows: the map renders offline, URL filters, the view survives a filter, no XSS.
+"""What only a browser shows: the map renders offline and as before, URL filters, the view survives a filter, no XSS.
 
-Each test drives Debian's Chromium (headless, through Playwright) against a Streamlit
-server the tests start; every request that is not local is blocked.
+Each test drives Debian's Chromium (headless, through Playwright) against a Streamlit server the tests
+start (bench/appserver.py); every request that is not local is blocked. Points are counted with
+qtmap.js's public API (``qtmap.count(map)``, ``qtmap.busy(map)``), widgets are found by their label, and
+waits are web-first (``expect(...)``, ``wait_for_function``), never fixed sleeps.
 """
 
 from __future__ import annotations
 
-import pytest
-from conftest import ARTIFACTS, StreamlitServer
+import os
+import re
+from pathlib import Path
 
+import pytest
+from PIL import Image, ImageChops
+from playwright.sync_api import expect
+
+from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, wait_map_idle
+from geo.i18n import t
 from geo.register import load_register
+from geo.schema import label
 
 pytestmark = pytest.mark.browser
+expect.set_options(timeout=30_000)  # web-first assertions retry up to this long (2 cores shared with the server)
 
 EVIL = "<img src=x onerror=alert(1)>"
-
-# JS run inside the map's iframe: how many project markers are on the map.
-COUNT_PROJECTS = """() => {
-  let n = 0;
-  (window.feature_group || []).forEach(g => {
-    if (!window.map.hasLayer(g)) return;
-    g.eachLayer(l => { if (l.eachLayer) { l.eachLayer(m => { if (m._qtmapRow !== undefined) n += 1; }); } });
-  });
-  return n;
+BASELINES = Path(__file__).resolve().parent / "baselines"
+# A pixel "differs" when one of its channels differs by more than PIXEL_TOLERANCE (of 255); the picture
+# differs when more than AREA_TOLERANCE of its pixels do. Anti-aliasing and font hinting move a few edge
+# pixels by one; hiding the district seats' labels changes 0.27 % of the map, hiding the project points 2.4 %.
+PIXEL_TOLERANCE = 48
+AREA_TOLERANCE = 0.001
+# True when the element's box is where it was one animation frame ago (the page's layout has settled).
+STILL = """(selector) => {
+  const r = document.querySelector(selector).getBoundingClientRect(), box = [r.x, r.y, r.width, r.height].join();
+  const same = window.__qtmapLastBox === box;
+  window.__qtmapLastBox = box;
+  return same;
 }"""
-
-
-def map_frame(page, timeout: float = 30_000):
-    """Wait for the st_folium iframe to draw the map; return its frame."""
-    page.wait_for_selector("iframe[title*='st_folium']", timeout=timeout)
-    frame = page.frame_locator("iframe[title*='st_folium']")
-    frame.locator(".leaflet-container").wait_for(timeout=timeout)
-    handle = next(f for f in page.frames if "st_folium" in f.url)
-    handle.wait_for_function("() => window.map && window.feature_group && window.feature_group.length > 0",
-                             timeout=timeout)
-    return handle
 
 
 def located(sector: str | None = None) -> int:
@@ -44,21 +47,148 @@ def located(sector: str | None = None) -> int:
     return int(projects.geometry.notna().sum())
 
 
+def choose_sector(page, lang: str, sector: str) -> None:
+    """Pick ``sector`` in the sidebar's sector filter, found by its label, as a user would."""
+    page.get_by_role("combobox", name=t("filter_sector", lang)).click()
+    name = label("sector", sector, lang)
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def _worst_channel(a: Image.Image, b: Image.Image) -> Image.Image:
+    channels = ImageChops.difference(a, b).split()
+    worst = channels[0]
+    for ch in channels[1:]:
+        worst = ImageChops.lighter(worst, ch)
+    return worst
+
+
+def _nearest_difference(a: Image.Image, b: Image.Image) -> Image.Image:
+    """Per pixel of ``a``: the smallest difference to ``b`` at the same place or one of its 8 neighbours."""
+    best = None
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            worst = _worst_channel(a, ImageChops.offset(b, dx, dy))
+            best = worst if best is None else ImageChops.darker(best, worst)
+    return best
+
+
+def image_difference(actual: Image.Image, expected: Image.Image) -> tuple[float, Image.Image]:
+    """Share of pixels that differ, and an image marking them red.
+
+    A pixel differs when one of its channels differs by more than PIXEL_TOLERANCE from the other image at
+    the same place and at each of its 8 neighbours, looked at both ways (so a thin line or a label that
+    is missing from either image counts): an edge drawn one pixel over does not count, a missing or
+    moved symbol does.
+    """
+    a, e = actual.convert("RGB"), expected.convert("RGB")
+    if a.size != e.size:
+        return 1.0, a
+    both = ImageChops.lighter(_nearest_difference(a, e), _nearest_difference(e, a))
+    mask = both.point(lambda v: 255 if v > PIXEL_TOLERANCE else 0)
+    share = mask.histogram()[255] / (a.size[0] * a.size[1])
+    marked = Image.blend(a, Image.new("RGB", a.size, "white"), 0.6)
+    marked.paste(Image.new("RGB", a.size, (255, 0, 0)), mask=mask)
+    return share, marked
+
+
+def assert_matches_baseline(png: bytes, name: str) -> None:
+    """Compare a screenshot with tests/baselines/NAME; QTMAP_UPDATE_BASELINES=1 rewrites the baseline.
+
+    On failure the screenshot and a diff image (differing pixels in red) are saved in tests/artifacts/.
+    """
+    baseline = BASELINES / name
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    actual_path = ARTIFACTS / name
+    actual_path.write_bytes(png)
+    if os.environ.get("QTMAP_UPDATE_BASELINES") == "1":
+        BASELINES.mkdir(parents=True, exist_ok=True)
+        baseline.write_bytes(png)
+        return
+    assert baseline.is_file(), f"no baseline {baseline}: run with QTMAP_UPDATE_BASELINES=1 and commit it"
+    actual, expected = Image.open(actual_path), Image.open(baseline)
+    assert actual.size == expected.size, f"screenshot {actual.size} != baseline {expected.size} ({actual_path})"
+    share, marked = image_difference(actual, expected)
+    diff_path = ARTIFACTS / name.replace(".png", ".diff.png")
+    if share > AREA_TOLERANCE:
+        marked.save(diff_path)
+    assert share <= AREA_TOLERANCE, (f"{share:.3%} of pixels differ by more than {PIXEL_TOLERANCE}/255 from {baseline} "
+                                     f"(allowed {AREA_TOLERANCE:.1%}); see {actual_path} and {diff_path}")
+
+
+def test_image_difference_finds_a_changed_patch_and_ignores_faint_noise():
+    base = Image.new("RGB", (200, 100), (240, 240, 230))
+    faint = base.copy()
+    faint.paste((240 + PIXEL_TOLERANCE // 2, 240, 230), (0, 0, 200, 100))  # every pixel, but faintly
+    assert image_difference(faint, base)[0] == 0
+    patch = base.copy()
+    patch.paste((200, 30, 30), (10, 10, 20, 20))  # 100 of 20,000 pixels = 0.5 %
+    share, marked = image_difference(patch, base)
+    assert share == pytest.approx(100 / 20_000)
+    assert marked.getpixel((15, 15)) == (255, 0, 0) and marked.getpixel((100, 50)) != (255, 0, 0)
+    assert image_difference(base.resize((100, 100)), base)[0] == 1.0
+    stripes = Image.new("RGB", (200, 100), "white")
+    for x in range(0, 200, 6):
+        stripes.paste((0, 0, 0), (x, 0, x + 2, 100))  # sharp edges everywhere
+    assert image_difference(ImageChops.offset(stripes, 1, 0), stripes)[0] == 0  # one pixel off: the same picture
+    assert image_difference(ImageChops.offset(stripes, 3, 0), stripes)[0] > 0.3  # three pixels off: not
+    line = stripes.copy()
+    line.paste((255, 255, 255), (0, 0, 2, 100))  # one thin stripe gone: 200 of 20,000 pixels
+    assert image_difference(line, stripes)[0] == pytest.approx(200 / 20_000)
+    assert image_difference(stripes, line)[0] == pytest.approx(200 / 20_000)
+
+
 def test_map_renders_offline_with_every_layer(server, offline_page):
     page = offline_page
     page.goto(server.url)
     frame = map_frame(page)
-    frame.wait_for_function(f"({COUNT_PROJECTS})() === {located()}")
-    overlays = frame.evaluate("() => Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
-                              ".map(l => l.textContent.trim())")
+    wait_map_idle(frame, located())
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
     for name in ("Quốc lộ", "Khu công nghiệp", "Khu kinh tế", "Cụm công nghiệp, làng nghề", "Cảng, cửa khẩu",
                  "Huyện lỵ (2011)", "Dự án"):
-        assert name in overlays
-    labels = frame.evaluate("() => Array.from(document.querySelectorAll('.qtmap-label')).map(l => l.textContent)")
-    assert "KCN Quán Ngang" in labels and "KCN Nam Đông Hà" in labels
-    assert frame.locator(".qtmap-legend").inner_text().count("(") >= 3  # categories with counts
-    page.screenshot(path=str(ARTIFACTS / "app_vi.png"))
+        expect(overlays.filter(has_text=re.compile(rf"^\s*{re.escape(name)}\s*$"))).to_have_count(1)
+    labels = frame.locator(".qtmap-label")
+    expect(labels.filter(has_text=re.compile(r"^KCN Quán Ngang$"))).to_have_count(1)
+    expect(labels.filter(has_text=re.compile(r"^KCN Nam Đông Hà$"))).to_have_count(1)
+    # every sector on the map is in the legend with its count, e.g. "Sản xuất điện (4)"
+    projects = load_register()
+    counts = projects[projects.geometry.notna()]["sector"].value_counts()
+    legend = frame.locator(".qtmap-legend")
+    for sector, n in counts.items():
+        expect(legend).to_contain_text(f"{label('sector', sector, 'vi')} ({n})")
     assert page.blocked == []  # nothing was even requested from outside
+
+
+def test_map_looks_like_its_baseline(server, offline_page):
+    """The map as drawn (base layers, areas, labels, points, legend) against tests/baselines/app_map_vi.png.
+
+    The same map without its project points must not pass the comparison: the tolerance is tight enough
+    to see one layer go missing.
+    """
+    page = offline_page
+    page.goto(server.url)
+    frame = map_frame(page)
+    wait_map_idle(frame, located())
+    page.mouse.move(0, 0)  # no hover tooltip
+
+    def screenshot() -> bytes:
+        frame.wait_for_function("() => !window.qtmap.busy(window.map)", polling="raf")
+        page.wait_for_function(STILL, arg=MAP_IFRAME, polling="raf")
+        return page.locator(MAP_IFRAME).screenshot(animations="disabled", caret="hide")
+
+    assert_matches_baseline(screenshot(), "app_map_vi.png")
+    if os.environ.get("QTMAP_UPDATE_BASELINES") == "1":
+        return
+    projects = frame.locator(".leaflet-control-layers-overlays label").filter(has_text=re.compile(r"^\s*Dự án\s*$"))
+    projects.locator("input").dispatch_event("click")  # the layer control's own handler switches the layer off
+    expect(projects.locator("input")).not_to_be_checked()
+    wait_map_idle(frame, 0)
+    without = ARTIFACTS / "app_map_vi_without_projects.png"
+    without.write_bytes(screenshot())
+    share, marked = image_difference(Image.open(without), Image.open(BASELINES / "app_map_vi.png"))
+    marked.save(ARTIFACTS / "app_map_vi_without_projects.diff.png")
+    assert share > AREA_TOLERANCE, f"the map without its project points passes as the baseline ({share:.3%})"
 
 
 def test_url_filter_shows_only_electricity_projects(server, offline_page):
@@ -67,29 +197,26 @@ def test_url_filter_shows_only_electricity_projects(server, offline_page):
     frame = map_frame(page)
     expected = located("electricity")
     assert 0 < expected < located()
-    frame.wait_for_function(f"({COUNT_PROJECTS})() === {expected}")
-    legend = frame.locator(".qtmap-legend").inner_text()
-    assert "Electricity" in legend and "Mining" not in legend
-    page.screenshot(path=str(ARTIFACTS / "app_en_electricity.png"))
+    wait_map_idle(frame, expected)
+    legend = frame.locator(".qtmap-legend")
+    expect(legend).to_contain_text(f"Electricity ({expected})")
+    expect(legend).not_to_contain_text("Mining")
+    expect(page.get_by_role("combobox", name="Sector")).to_be_visible()
 
 
 def test_changing_a_filter_keeps_the_view_and_the_map(server, offline_page):
     page = offline_page
     page.goto(f"{server.url}/?lang=en")
     frame = map_frame(page)
-    frame.wait_for_function(f"({COUNT_PROJECTS})() === {located()}")
+    wait_map_idle(frame, located())
     frame.evaluate("() => { window.map.setView([16.88, 107.1], 13, {animate: false}); window.__kept = 'yes'; }")
-    page.get_by_test_id("stMultiSelect").first.click()
-    page.keyboard.type("Electricity")
-    page.get_by_role("option", name="Electricity", exact=True).click()
-    page.keyboard.press("Escape")
-    frame.wait_for_function(f"({COUNT_PROJECTS})() === {located('electricity')}", timeout=30_000)
-    page.wait_for_timeout(500)
+    choose_sector(page, "en", "electricity")
+    wait_map_idle(frame, located("electricity"))
+    expect(page).to_have_url(re.compile(r"[?&]sector=electricity$"))
     view = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng,"
                           " window.__kept]")
     assert view[0] == 13 and abs(view[1] - 16.88) < 1e-6 and abs(view[2] - 107.1) < 1e-6
     assert view[3] == "yes"  # the iframe was not reloaded
-    assert page.url.endswith("sector=electricity")
 
 
 def test_project_named_like_html_shows_as_text_and_runs_nothing(tmp_path, offline_page):
@@ -97,29 +224,24 @@ def test_project_named_like_html_shows_as_text_and_runs_nothing(tmp_path, offlin
     register.write_text(
         "id,name_vi,sector,status,investor,lon,lat,location_confidence,sources\n"
         f'X1,"{EVIL}",electricity,operating,"{EVIL}",106.8,16.98,high,KL11\n', encoding="utf-8")
-    evil_server = StreamlitServer(register)
-    try:
+    with StreamlitServer(register) as evil_server:
         page = offline_page
         page.goto(evil_server.url)
         frame = map_frame(page)
-        frame.wait_for_function(f"({COUNT_PROJECTS})() === 1")
+        wait_map_idle(frame, 1)
         # A real user's hover and click on the marker (drawn on canvas), at its screen position. The map is
         # scrolled fully into view first: focusing a half-hidden map scrolls the page between mousedown and up.
-        page.locator("iframe[title*='st_folium']").scroll_into_view_if_needed()
+        page.locator(MAP_IFRAME).scroll_into_view_if_needed()
         x, y = frame.evaluate("""() => { window.map.setView([16.98, 106.8], 12, {animate: false});
             const p = window.map.latLngToContainerPoint([16.98, 106.8]); return [p.x, p.y]; }""")
-        box = page.frame_locator("iframe[title*='st_folium']").locator(".leaflet-container").bounding_box()
+        frame.wait_for_function("() => !window.qtmap.busy(window.map)", polling="raf")
+        box = page.frame_locator(MAP_IFRAME).locator(".leaflet-container").bounding_box()
         page.mouse.move(box["x"] + x, box["y"] + y)
-        frame.locator(".qtmap-tip").wait_for(timeout=10_000)
+        expect(frame.locator(".qtmap-tip")).to_contain_text(EVIL)
         page.mouse.click(box["x"] + x, box["y"] + y)
-        frame.locator(".qtmap-popup").wait_for(timeout=10_000)
-        assert frame.locator(".qtmap-popup h4").inner_text() == EVIL
-        assert EVIL in frame.locator(".qtmap-tip").inner_text()
-        assert frame.locator(".leaflet-popup img, .leaflet-tooltip img").count() == 0
-        page.wait_for_timeout(500)
+        expect(frame.locator(".qtmap-popup h4")).to_have_text(EVIL)
+        expect(frame.locator(".leaflet-popup img, .leaflet-tooltip img")).to_have_count(0)
         assert page.dialogs == []
-    finally:
-        evil_server.stop()
 
 
 def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
@@ -131,8 +253,6 @@ def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
         page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
     png = tmp_path / "map.png"
     info.value.save_as(png)
-    from PIL import Image
-
     assert Image.open(png).size == (3508, 2480)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="CSV").click()

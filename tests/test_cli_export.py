@@ -6,8 +6,10 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
@@ -57,30 +59,60 @@ def test_data_by_subprocess(tmp_path: Path) -> None:
     assert list(pyogrio.read_dataframe(out)["id"]) == list(expected["id"])
 
 
-@pytest.mark.parametrize("args", [
-    ["--paper", "A3", "--orientation", "portrait", "--dpi", "20"],
-    ["--extent", "ip_quan_ngang", "--layers", "province,road,industrial_park,project", "--dpi", "20"],
-    ["--title", "Bản đồ thử", "--status", "operating", "--dpi", "20"],
+DEFAULT_TITLE_VI = "Bản đồ công nghiệp tỉnh Quảng Trị"
+
+
+@pytest.mark.parametrize(("args", "page_mm", "title"), [
+    (["--paper", "A3", "--orientation", "portrait", "--dpi", "20"], (297, 420), DEFAULT_TITLE_VI),
+    (["--extent", "ip_quan_ngang", "--layers", "province,road,industrial_park,project", "--dpi", "20"], (297, 210),
+     DEFAULT_TITLE_VI),
+    (["--title", "Bản đồ thử", "--status", "operating", "--dpi", "20"], (297, 210), "Bản đồ thử"),
 ])
-def test_export_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+def test_export_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                        page_mm: tuple[int, int], title: str) -> None:
     out = tmp_path / "map.png"
     assert main(["export", "--out", str(out), *args]) == 0
-    assert out.stat().st_size > 10_000
-    assert "wrote" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == f"wrote {out}"
+    image = Image.open(out)
+    w_mm, h_mm = page_mm  # pixel size = paper size at the chosen dpi, in the chosen orientation
+    assert image.size == (round(w_mm / 25.4 * 20), round(h_mm / 25.4 * 20))
+    assert round(image.info["dpi"][0]) == round(image.info["dpi"][1]) == 20
+    assert image.info["Title"] == title and image.info["Software"] == "qtmap"
+    pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
+    assert pixels.std() > 20 and len(np.unique(pixels.reshape(-1, 3), axis=0)) > 100  # a picture, not a blank page
+
+
+def test_a3_portrait_puts_the_map_above_the_legend(tmp_path: Path) -> None:
+    out = tmp_path / "a3p.png"
+    assert main(["export", "--out", str(out), "--paper", "A3", "--orientation", "portrait", "--dpi", "30"]) == 0
+    image = Image.open(out)
+    assert image.size == (round(297 / 25.4 * 30), round(420 / 25.4 * 30))  # (351, 496): taller than wide
+    pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
+    water = np.all(np.abs(pixels - np.array([0xDC, 0xEB, 0xF5])) <= 6, axis=2)  # geo.style.WATER_COLOUR
+    rows, cols = np.nonzero(water)
+    assert water.sum() > 0.03 * water.size  # the sea east of the coast is drawn
+    assert (rows < 0.6 * water.shape[0]).mean() > 0.7  # ... mostly in the full-width map on the upper part
+    assert (cols > 0.5 * water.shape[1]).mean() > 0.7  # ... on its east side
 
 
 def test_export_pdf_and_svg(tmp_path: Path) -> None:
     for suffix in (".pdf", ".svg"):
         out = tmp_path / f"map{suffix}"
         assert main(["export", "--out", str(out), "--district", "hai_lang", "--dpi", "72"]) == 0
-        assert out.stat().st_size > 10_000
-    assert "Hải Lăng" in " ".join(PdfReader(tmp_path / "map.pdf").pages[0].extract_text().split())
+    page = PdfReader(tmp_path / "map.pdf").pages[0]
+    assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == (841.89, 595.28)
+    pdf_text = " ".join(page.extract_text().split())
+    assert "Hải Lăng" in pdf_text and "Bản đồ công nghiệp tỉnh Quảng Trị" in pdf_text
+    root = ET.parse(tmp_path / "map.svg").getroot()
+    assert (root.get("width"), root.get("height")) == ("841.889764pt", "595.275591pt")  # A4 landscape in points
+    svg_text = " ".join(" ".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Hải Lăng" in svg_text and "Bản đồ công nghiệp tỉnh Quảng Trị" in svg_text
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--extent", "no_such_feature"], "unknown extent"),
-    (["--layers", "roads"], "unknown layer"),
-    (["--atlas", "industrial_park"], "unsupported output format"),  # an atlas needs .pdf; --out is .png
+    (["--extent", "no_such_feature"], "error: unknown extent 'no_such_feature': use 'province' or the id of"),
+    (["--layers", "roads"], "error: unknown layer kind: roads; valid: project, industrial_park,"),
+    (["--atlas", "industrial_park"], "error: unsupported output format '.png' for map.png: use .pdf"),  # needs .pdf
 ])
 def test_export_user_errors_exit_2_with_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                    args: list[str], message: str) -> None:

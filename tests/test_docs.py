@@ -79,3 +79,20 @@ def test_readme_dataset_figures_match_the_data():
 def test_readme_images_exist():
     for path in re.findall(r"\]\((docs/img/[^)]+)\)", README):
         assert (ROOT / path).stat().st_size > 10_000, path
+
+
+def test_the_map_scripts_measuring_api_is_exported_and_documented():
+    js = (ROOT / "layers" / "qtmap.js").read_text(encoding="utf-8")
+    header = js[: js.index("*/")]
+    exported = re.search(r"window\.qtmap = \{([^}]*)\}", js).group(1)
+    for name in ("count", "busy"):
+        assert re.search(rf"\b{name}: {name}\b", exported), f"qtmap.{name} is not exported"
+        assert f"qtmap.{name}(map)" in header, f"qtmap.{name} is not documented at the top of qtmap.js"
+        assert f"`qtmap.{name}(map)`" in README, f"qtmap.{name} is not documented in the README"
+
+
+def test_make_bench_runs_the_benchmark_package():
+    assert any(line.endswith("python -m bench.run") for line in make_recipe("bench"))
+    out = subprocess.run([sys.executable, "-m", "bench.run", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("usage: python -m bench.run")

@@ -1,4 +1,4 @@
-"""Report maps (geo/export.py): paper sizes, real text, legend, filters, atlas, speed."""
+"""Report maps (geo/export/): paper sizes, real text, legend, filters, atlas, speed."""
 
 from __future__ import annotations
 
@@ -234,12 +234,29 @@ def test_layers_restrict_what_is_drawn(tmp_path: Path, projects: gpd.GeoDataFram
 
 
 def test_bad_options_and_suffix_are_refused(tmp_path: Path, projects: gpd.GeoDataFrame) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^paper must be one of A4, A3, not 'A5'$"):
         ExportOptions(paper="A5")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^orientation must be 'landscape' or 'portrait', not 'diagonal'$"):
         ExportOptions(orientation="diagonal")
-    with pytest.raises(ValueError, match="unsupported"):
+    with pytest.raises(ValueError, match=r"^dpi must be between 10 and 1200, not 5$"):
+        ExportOptions(dpi=5)
+    with pytest.raises(ValueError, match=r"^unsupported output format '\.jpg' for map\.jpg: use \.png, \.pdf, \.svg$"):
         export_map(tmp_path / "map.jpg", projects, Filters(), ExportOptions(dpi=30))
+    with pytest.raises(ValueError, match=r"^map has no file suffix"):
+        export_map(tmp_path / "map", projects, Filters(), ExportOptions(dpi=30))
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_export_date_is_printed_and_checked(tmp_path: Path, projects: gpd.GeoDataFrame, vi_pdf: Path) -> None:
+    import datetime as dt
+
+    assert f"{dt.date.today().isoformat()} · " in _pdf_text(vi_pdf)[0]  # default: the day of the export
+    out = tmp_path / "dated.pdf"
+    export_map(out, projects, Filters(), ExportOptions(dpi=72, exported="2025-07-01"))
+    text = _pdf_text(out)[0]
+    assert "2025-07-01 · " in text and dt.date.today().isoformat() not in text
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        ExportOptions(exported="1/7/2025")
 
 
 def test_empty_selection_still_makes_a_sheet(tmp_path: Path, projects: gpd.GeoDataFrame) -> None:
@@ -308,9 +325,9 @@ def test_district_atlas_follows_the_district_filter(tmp_path: Path, projects: gp
 
 
 def test_atlas_needs_pdf_and_known_kind(tmp_path: Path, projects: gpd.GeoDataFrame) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unsupported output format '\.png' for a\.png: use \.pdf$"):
         export_atlas(tmp_path / "a.png", "industrial_park", projects, Filters(), ExportOptions())
-    with pytest.raises(ValueError, match="atlas kind"):
+    with pytest.raises(ValueError, match=r"^unknown atlas kind 'province': use one of industrial_park, "):
         export_atlas(tmp_path / "a.pdf", "province", projects, Filters(), ExportOptions())
 
 
@@ -363,3 +380,35 @@ def test_dollar_signs_in_names_stay_text_not_mathtext(tmp_path: Path) -> None:
     out = tmp_path / "m.pdf"
     export_map(out, with_search_index(gdf), Filters(), ExportOptions(dpi=50, extent="M1"))
     assert any(_norm(name) in line for line in _pdf_text(out))
+
+
+def test_a_failed_atlas_leaves_the_old_file_and_no_partial_one(tmp_path: Path, projects: gpd.GeoDataFrame,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.export.atlas as atlas_module
+
+    out = tmp_path / "atlas.pdf"
+    out.write_bytes(b"the previous atlas")
+    calls = []
+    real_draw = atlas_module.draw_sheet
+
+    def draw_then_fail(fig, scene, view):  # fault injection: the second page fails while the PDF is being written
+        calls.append(view.title)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        real_draw(fig, scene, view)
+
+    monkeypatch.setattr(atlas_module, "draw_sheet", draw_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        export_atlas(out, "industrial_park", projects, Filters(), ExportOptions(dpi=30))
+    assert len(calls) == 2
+    assert out.read_bytes() == b"the previous atlas"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas.pdf"]  # no temporary file left
+
+
+def test_a_written_sheet_replaces_the_old_file(tmp_path: Path, projects: gpd.GeoDataFrame) -> None:
+    out = tmp_path / "map.png"
+    out.write_bytes(b"old")
+    export_map(out, projects, Filters(), ExportOptions(dpi=20))
+    assert Image.open(out).size == (round(297 / MM_PER_INCH * 20), round(210 / MM_PER_INCH * 20))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
+    assert out.stat().st_mode & 0o044  # the usual mode (group/other can read), not a private temp file's 0600

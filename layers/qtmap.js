@@ -600,10 +600,10 @@
       head.type = "button";
       head.appendChild(el("h4", null, spec.title));
       head.title = spec.toggle || "";
-      var screenH = size.y;
-      try { screenH = Math.min(size.y, window.top.innerHeight); } catch (e) { /* another origin: the map's size */ }
+      var screen = { x: size.x, y: size.y };  // the window (the app's page), else the map
+      try { screen = { x: window.top.innerWidth || size.x, y: window.top.innerHeight || size.y }; } catch (e) { /* */ }
       // Folded by default on small screens (a laptop's 768 px or less), open on larger ones; then as the user set it.
-      var open = ui.legendOpen === undefined ? (size.x >= 800 && screenH > 800) : ui.legendOpen;
+      var open = ui.legendOpen === undefined ? (screen.x >= 1024 && screen.y > 800) : ui.legendOpen;
       var show = function (on) {
         box.classList.toggle("qtmap-legend-closed", !on);
         head.setAttribute("aria-expanded", on ? "true" : "false");

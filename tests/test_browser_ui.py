@@ -7,8 +7,8 @@ request is blocked. The map is partly below the fold in these windows.
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS
 
+from bench.appserver import ARTIFACTS
 from geo.register import load_register
 
 pytestmark = pytest.mark.browser

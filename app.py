@@ -166,6 +166,24 @@ def language_changed() -> None:
     st.session_state.map_view0 = st.session_state.get("map_view")
 
 
+def bar_chart(table: pd.DataFrame, lang: str):
+    """Horizontal bars of ``table`` (label, count): axis titles in ``lang``, whole labels, bars readable alone."""
+    import altair as alt
+
+    count = t("chart_count", lang)
+    return alt.Chart(table).mark_bar(size=18).encode(
+        x=alt.X("count:Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
+        tooltip=[alt.Tooltip("label:N", title=t("chart_category", lang)), alt.Tooltip("count:Q", title=count)],
+    ).properties(height=46 + 26 * len(table))
+
+
+def unlocated_headers(lang: str) -> dict[str, str]:
+    """Column headers of the table of unlocated items in ``lang``."""
+    return {"kind": t("col_kind", lang), "id": t("field_id", lang), "name": t("col_name", lang),
+            "district": t("field_district", lang), "sources": t("field_sources", lang)}
+
+
 # --- page -----------------------------------------------------------------------------------------
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
@@ -269,7 +287,7 @@ with tab_stats:
         with cols[i % 2]:
             st.markdown(f"**{title}**")
             if len(table):
-                st.bar_chart(table, x="label", y="count", horizontal=True, height=60 + 28 * len(table))
+                st.altair_chart(bar_chart(table, lang), width="stretch")
             else:
                 st.caption(t("report_none", lang))
     st.subheader(t("stats_by_year", lang))
@@ -277,7 +295,8 @@ with tab_stats:
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
                  width="stretch")
     st.subheader(t("stats_unlocated", lang))
-    st.dataframe(stats.unlocated(all_layers, lang), hide_index=True, width="stretch")
+    st.dataframe(stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)), hide_index=True,
+                 width="stretch")
 
 with tab_download:
     st.caption(filters.describe(lang, zone_names))

@@ -30,6 +30,7 @@ from geo.readers import READ_SUFFIXES
 from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
+from geo.search import closest_names, name_index, search_names, view_of
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
 from geo.urlstate import read_url_state, view_param
 from geo.validate import CRS_CANDIDATES
@@ -85,6 +86,12 @@ def projects_in_year(path: str | None, year: int) -> gpd.GeoDataFrame:
 def counts_by_year(path: str | None) -> pd.DataFrame:
     """Projects per status in each year of the register's timelines, for the statistics."""
     return status_counts_by_year(load_projects(path), load_timeline(path))
+
+
+@st.cache_resource(show_spinner=False)
+def load_name_index(lang: str, path: str | None) -> pd.DataFrame:
+    """Everything named on the map (bundled layers and the register), for the name search."""
+    return name_index({**load_layers(), "project": load_projects(path)}, lang)
 
 
 @st.cache_resource(show_spinner=False)
@@ -161,6 +168,37 @@ def map_moved() -> None:
         pass
 
 
+def zoom_to(bounds: tuple[float, float, float, float]) -> None:
+    """Move the map to a feature found by name (streamlit-folium sets the view without reloading the map)."""
+    st.session_state.map_view0 = st.session_state.map_view = view_of(bounds, height_px=MAP_HEIGHT)
+
+
+def md_text(text: str) -> str:
+    """``text`` from data with Markdown's special characters escaped (button labels are Markdown)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
+
+
+def name_search(lang: str, path: str | None) -> None:
+    """Below the search box: the places and projects whose name matches, each a button that zooms to it."""
+    query = st.session_state.q.strip()
+    if not query:
+        return
+    index = load_name_index(lang, path)
+    hits = search_names(index, query)
+    if not hits:
+        close = closest_names(index, query)
+        st.info(t("search_none", lang, query=query)
+                + (" " + t("search_suggest", lang, names=", ".join(close)) if close else ""))
+        return
+    st.caption(t("search_found", lang))
+    for hit in hits:
+        text = f"{KINDS[hit.kind].label(lang)}: {hit.name}"
+        if hit.bounds is None:
+            text += f" ({t('search_not_located', lang)})"
+        st.button(md_text(text), key=f"hit_{hit.kind}_{hit.id}", on_click=zoom_to, args=(hit.bounds,),
+                  disabled=hit.bounds is None, width="stretch")
+
+
 def language_changed() -> None:
     """The base map is rebuilt in the new language (a remount): it opens where the old one was."""
     st.session_state.map_view0 = st.session_state.get("map_view")
@@ -210,6 +248,7 @@ with st.sidebar:
                    placeholder=t("choose", lang))
     st.slider(t("filter_year", lang), years[0], years[1], key="year", help=t("filter_year_help", lang))
     st.text_input(t("filter_search", lang), key="q", help=t("filter_search_help", lang))
+    name_search(lang, register_path)
     if st.session_state.ignored:
         st.warning(t("url_ignored", lang, values=", ".join(st.session_state.ignored)))
     if st.session_state.legacy_years:

@@ -344,6 +344,9 @@ with tab_download:
     # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
     REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
+    bounds = st.session_state.get("map_bounds")
+    use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
+
     def _export(fmt: OutputFormat) -> bytes:
         """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
         if fmt.family == "html":
@@ -354,7 +357,8 @@ with tab_download:
             if fmt.family == "report":
                 from geo.export import ExportOptions
 
-                write(out, projects, filters, ExportOptions(lang=lang, **REPORT_OPTIONS.get(fmt.suffix, {})))
+                view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
+                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
                 write(out, projects, filters)
             return out.read_bytes()

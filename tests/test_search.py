@@ -64,3 +64,15 @@ def test_the_page_lists_hits_zooms_to_one_and_suggests_on_a_miss():
     at.text_input(key="q").set_value("quan ngnag").run()
     info = " ".join(i.value for i in at.info)
     assert t("search_none", "vi", query="quan ngnag") in info and "Quán Ngang" in info
+
+
+def test_standalone_page_has_a_title_and_a_heading_that_states_the_filters():
+    from layers.htmlmap import render_html
+
+    evil = "{{ 7*7 }}<b>x</b>"
+    page = render_html(load_register(), Filters(sectors=("electricity",), query=evil), "en")
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert t("report_title", "en") in title and "Electricity" in title
+    heading = page.split('class="qtmap-heading"', 1)[1].split("</div>", 1)[0]
+    assert "Electricity" in heading and "<b>x</b>" not in heading and "49" not in heading
+    assert "&lt;b&gt;x&lt;/b&gt;" in heading

@@ -178,3 +178,39 @@ def test_a_malformed_link_still_renders_the_page(server, laptop, query):
     assert page.get_by_role("heading", level=1).inner_text() in ("Bản đồ quy hoạch công nghiệp tỉnh Quảng Trị",
                                                                  "Quảng Trị industrial planning map")
     assert dialogs == []
+
+
+def test_a_png_downloaded_after_zooming_shows_the_zoomed_view(server, laptop, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from geo.export import ExportOptions, export_map
+    from geo.filters import Filters
+
+    page = laptop
+    frame = open_map(page, f"{server.url}/?lang=en")
+
+    def idle():  # a rerun (the map reports each move) replaces the download buttons: click between reruns
+        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                               ".getAttribute('data-test-script-state') === 'notRunning'")
+
+    def download(name):
+        idle()
+        page.get_by_role("tab", name="Download map and data").click()
+        idle()
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
+        info.value.save_as(tmp_path / name)
+        page.get_by_role("tab", name="Map", exact=True).click()
+        return np.asarray(Image.open(tmp_path / name).convert("L"), dtype=float)
+
+    province = download("province.png")
+    frame.evaluate("() => { window.map.setView([16.82, 107.1], 12, {animate: false}); }")
+    page.wait_for_function("() => location.search.includes('view=16.82')")
+    bounds = frame.evaluate("() => { const b = window.map.getBounds();"
+                            " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    zoomed = download("zoomed.png")
+    assert np.mean(np.abs(zoomed - province) > 40) > 0.05  # another map, not the province again
+    export_map(tmp_path / "expected.png", load_register(), Filters(), ExportOptions(lang="en", bbox=tuple(bounds)))
+    expected = np.asarray(Image.open(tmp_path / "expected.png").convert("L"), dtype=float)
+    assert np.mean(np.abs(zoomed - expected) > 40) < 0.01  # the sheet of exactly that view

@@ -213,7 +213,7 @@ def bar_chart(table: pd.DataFrame, lang: str):
         x=alt.X("count:Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
         tooltip=[alt.Tooltip("label:N", title=t("chart_category", lang)), alt.Tooltip("count:Q", title=count)],
-    ).properties(height=46 + 26 * len(table))
+    ).properties(height=alt.Step(26))  # 26 px per bar, whatever the number of bars
 
 
 def unlocated_headers(lang: str) -> dict[str, str]:

@@ -31,18 +31,26 @@ from geo.readers.geometry import MULTI_CHOICES
 from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
+from geo.search import closest_names, name_index, search_names, view_of
 from geo.store import default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
+from geo.urlstate import read_url_state, view_param
 from geo.validate import CRS_CANDIDATES
 from layers.assets import install_static
 from layers.encoding import layer_name
 from layers.htmlmap import render_html
-from layers.maps import BUILDERS, app_map, area_counts, base_layers, project_group
+from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, project_group
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
 CRS_CHOICES = ["", *CRS_CANDIDATES]  # "": guessed by the validator, else the CRSs it tries, in its order
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+MAP_HEIGHT = 560  # px
+# A compact page head, so that at a laptop's 1366×768 most of the map shows without scrolling (constant CSS only).
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 2.2rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding: 0 0 0.2rem; }
+</style>"""
 
 
 # --- data: loaded once per process, shared read-only by every session ---------------------------
@@ -94,6 +102,12 @@ def projects_in_year(source: tuple[object, ...], year: int) -> gpd.GeoDataFrame:
 def counts_by_year(source: tuple[object, ...]) -> pd.DataFrame:
     """Projects per status in each year of the register's timelines, for the statistics."""
     return status_counts_by_year(load_projects(source), load_timeline(source))
+
+
+@st.cache_resource(show_spinner=False)
+def load_name_index(lang: str, source: tuple[object, ...]) -> pd.DataFrame:
+    """Everything named on the map (bundled layers and the register), for the name search."""
+    return name_index({**load_layers(), "project": load_projects(source)}, lang)
 
 
 @st.cache_resource(show_spinner=False)
@@ -149,25 +163,20 @@ def static_assets() -> Path:
 
 # --- state: URL query string <-> widgets ----------------------------------------------------------
 def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
-    """On a session's first run, set the widgets from the URL (unknown values are ignored).
+    """On a session's first run, set the widgets from the URL (``geo.urlstate``: every parameter checked).
 
-    The year defaults to the latest of ``years``; a year outside them is ignored (and said so).
+    Values the data does not allow (unknown codes, a year outside ``years``, a view off the
+    province, unknown parameters) are left out and listed in a warning; the page always renders.
     """
     if "qtmap_init" in st.session_state:
         return
-    params = st.query_params.to_dict()
-    f = Filters.from_query_params(params, zone_ids)
-    ignored = list(f.ignored)
-    year = f.year
-    if year is not None and not years[0] <= year <= years[1]:
-        ignored.append(f"year={year}")
-        year = None
-    lang = params.get("lang", DEFAULT_LANG)
+    state = read_url_state(st.query_params.to_dict(), zone_ids, years, LANGS, DEFAULT_LANG)
+    f = state.filters
     st.session_state.update(
-        lang=lang if lang in LANGS else DEFAULT_LANG, sector=list(f.sectors), status=list(f.statuses),
+        lang=state.lang, sector=list(f.sectors), status=list(f.statuses),
         district=list(f.districts), zone=list(f.zones), q=f.query,
-        year=years[1] if year is None else year, qtmap_init=True, ignored=tuple(ignored),
-        legacy_years=f.legacy_years if year is not None else "",
+        year=years[1] if f.year is None else f.year, qtmap_init=True, ignored=state.ignored,
+        legacy_years=state.legacy_years, map_view0=state.view, map_view=state.view,
     )
 
 
@@ -179,15 +188,88 @@ def current_filters(latest: int) -> Filters:
 
 
 def sync_url(filters: Filters, lang: str) -> None:
-    """Write the filters and language to the URL, so a copied link restores them."""
-    wanted = {"lang": lang, **filters.to_query_params()}
+    """Write the filters, language and the map's view (once moved) to the URL, so a copied link restores them."""
+    wanted = {"lang": lang}
+    view = st.session_state.get("map_view")
+    if view and (abs(view[0] - CENTER[0]) > 1e-3 or abs(view[1] - CENTER[1]) > 1e-3 or view[2] != ZOOM):
+        wanted["view"] = view_param(view)  # only once the map has moved from its opening view
+    wanted.update(filters.to_query_params())
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def map_moved() -> None:
+    """Keep the view the map reports (center and zoom), for the URL, the exports and a remount."""
+    value = st.session_state.get("map") or {}
+    center, zoom = value.get("center"), value.get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
+    bounds = value.get("bounds") or {}
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        st.session_state.map_bounds = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+
+
+def zoom_to(bounds: tuple[float, float, float, float]) -> None:
+    """Move the map to a feature found by name (streamlit-folium sets the view without reloading the map)."""
+    st.session_state.map_view0 = st.session_state.map_view = view_of(bounds, height_px=MAP_HEIGHT)
+
+
+def md_text(text: str) -> str:
+    """``text`` from data with Markdown's special characters escaped (button labels are Markdown)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
+
+
+def name_search(lang: str, source: tuple[object, ...]) -> None:
+    """Below the search box: the places and projects whose name matches, each a button that zooms to it."""
+    query = st.session_state.q.strip()
+    if not query:
+        return
+    index = load_name_index(lang, source)
+    hits = search_names(index, query)
+    if not hits:
+        close = closest_names(index, query)
+        st.info(t("search_none", lang, query=query)
+                + (" " + t("search_suggest", lang, names=", ".join(close)) if close else ""))
+        return
+    st.caption(t("search_found", lang))
+    for hit in hits:
+        text = f"{KINDS[hit.kind].label(lang)}: {hit.name}"
+        if hit.bounds is None:
+            text += f" ({t('search_not_located', lang)})"
+        st.button(md_text(text), key=f"hit_{hit.kind}_{hit.id}", on_click=zoom_to, args=(hit.bounds,),
+                  disabled=hit.bounds is None, width="stretch")
+
+
+def language_changed() -> None:
+    """The base map is rebuilt in the new language (a remount): it opens where the old one was."""
+    st.session_state.map_view0 = st.session_state.get("map_view")
+
+
+def bar_chart(table: pd.DataFrame, lang: str):
+    """Horizontal bars of ``table`` (label, count): axis titles in ``lang``, whole labels, bars readable alone."""
+    import altair as alt
+
+    count = t("chart_count", lang)
+    return alt.Chart(table).mark_bar(size=18).encode(
+        x=alt.X("count:Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
+        tooltip=[alt.Tooltip("label:N", title=t("chart_category", lang)), alt.Tooltip("count:Q", title=count)],
+    ).properties(height=alt.Step(26))  # 26 px per bar, whatever the number of bars
+
+
+def unlocated_headers(lang: str) -> dict[str, str]:
+    """Column headers of the table of unlocated items in ``lang``."""
+    return {"kind": t("col_kind", lang), "id": t("field_id", lang), "name": t("col_name", lang),
+            "district": t("field_district", lang), "sources": t("field_sources", lang)}
 
 
 # --- page -----------------------------------------------------------------------------------------
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
+st.markdown(PAGE_CSS, unsafe_allow_html=True)
 layers = load_layers()
 zones = load_zones()
 register = register_source()
@@ -196,7 +278,8 @@ years = year_range(load_projects(register), timeline)
 init_state(tuple(zones["id"]), years)
 
 with st.sidebar:
-    lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True)
+    lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True,
+                    on_change=language_changed)
     zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
@@ -209,6 +292,7 @@ with st.sidebar:
                    placeholder=t("choose", lang))
     st.slider(t("filter_year", lang), years[0], years[1], key="year", help=t("filter_year_help", lang))
     st.text_input(t("filter_search", lang), key="q", help=t("filter_search_help", lang))
+    name_search(lang, register)
     if st.session_state.ignored:
         st.warning(t("url_ignored", lang, values=", ".join(st.session_state.ignored)))
     if st.session_state.legacy_years:
@@ -278,8 +362,10 @@ with tab_map:
         layer.control = False
         layer.add_to(extra)
         groups.append(extra)
+    view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=[], height=600, use_container_width=True, key="map")
+              returned_objects=["center", "zoom", "bounds"], height=MAP_HEIGHT, use_container_width=True, key="map",
+              center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
 
 with tab_stats:
     all_layers = {**layers, "project": projects}
@@ -299,7 +385,7 @@ with tab_stats:
         with cols[i % 2]:
             st.markdown(f"**{title}**")
             if len(table):
-                st.bar_chart(table, x="label", y="count", horizontal=True, height=60 + 28 * len(table))
+                st.altair_chart(bar_chart(table, lang), width="stretch")
             else:
                 st.caption(t("report_none", lang))
     st.subheader(t("stats_by_year", lang))
@@ -307,7 +393,8 @@ with tab_stats:
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
                  width="stretch")
     st.subheader(t("stats_unlocated", lang))
-    st.dataframe(stats.unlocated(all_layers, lang), hide_index=True, width="stretch")
+    st.dataframe(stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)), hide_index=True,
+                 width="stretch")
 
 with tab_download:
     st.caption(filters.describe(lang, zone_names))
@@ -315,6 +402,9 @@ with tab_download:
 
     # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
     REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
+
+    bounds = st.session_state.get("map_bounds")
+    use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
 
     def _export(fmt: OutputFormat) -> bytes:
         """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
@@ -326,7 +416,8 @@ with tab_download:
             if fmt.family == "report":
                 from geo.export import ExportOptions
 
-                write(out, projects, filters, ExportOptions(lang=lang, **REPORT_OPTIONS.get(fmt.suffix, {})))
+                view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
+                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
                 write(out, projects, filters)
             return out.read_bytes()

@@ -152,6 +152,25 @@ def _sources() -> list[dict[str, str]]:
                 if not url.startswith("http"):
                     url, desc = "", rest
                 rows.append({"key": key, "url": url, "description": desc.strip()})
+    return _reviewed(rows)
+
+
+def _reviewed(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Apply data/src/source_review.csv: a page that is not a source loses its link, a doubtful one says why.
+
+    Every reviewed key must exist; the records may not cite a key found not to be a source (tests/test_data.py).
+    """
+    review = pd.read_csv(ROOT / "src" / "source_review.csv", dtype=str, keep_default_na=False)
+    by_key = {row["key"]: row for row in rows}
+    for line, r in enumerate(review.itertuples(), start=2):
+        if r.key not in by_key or r.verdict not in ("not_a_source", "mislabelled"):
+            sys.exit(f"data/src/source_review.csv line {line}: unknown key {r.key!r} or verdict {r.verdict!r}")
+        row = by_key[r.key]
+        if r.verdict == "not_a_source":
+            row["description"] = f"NOT A SOURCE ({r.note}); page was {row['url']}"
+            row["url"] = ""
+        else:
+            row["description"] = f"MISLABELLED: {r.note}" + (f" {row['description']}" if row["description"] else "")
     return rows
 
 

@@ -198,7 +198,8 @@ def apply_filters(projects: gpd.GeoDataFrame, filters: Filters,
     """Return the rows of ``projects`` that pass every filter (order and columns kept).
 
     ``zones`` (parks, economic zones and clusters with an ``id`` column) is needed for
-    the zone filter to use geometry; without it only the ``zone_id`` field is used.
+    the zone filter to use geometry; without it only the ``zone_id`` field is used. With
+    it, a search that names a zone ("quan ngang") also finds the projects in that zone.
     """
     mask = np.ones(len(projects), dtype=bool)
     for column, wanted in (("sector", filters.sectors), ("status", filters.statuses),
@@ -215,5 +216,10 @@ def apply_filters(projects: gpd.GeoDataFrame, filters: Filters,
     if filters.query:
         needle = fold(filters.query)
         haystack = projects[SEARCH_COLUMN] if SEARCH_COLUMN in projects else search_index(projects)
-        mask &= haystack.str.contains(needle, regex=False).to_numpy()
+        found = haystack.str.contains(needle, regex=False).to_numpy()
+        if zones is not None and len(zones) and needle:  # a park or zone found by name brings its projects
+            named = search_index(zones).str.contains(needle, regex=False).to_numpy()
+            if named.any():
+                found = found | _in_zones(projects, zones, tuple(zones.loc[named, "id"]))
+        mask &= found
     return projects[mask]

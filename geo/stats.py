@@ -22,7 +22,7 @@ from geo.i18n import t
 from geo.records import display_name, located
 from geo.schema import KINDS, VOCABULARIES, label
 
-__all__ = ["count_by", "count_by_zone", "indicators", "reported_vs_dataset", "unlocated"]
+__all__ = ["UNIT_KEYS", "count_by", "count_by_zone", "indicators", "reported_vs_dataset", "unit_label", "unlocated"]
 
 
 def count_by(projects: pd.DataFrame, column: str, lang: str) -> pd.DataFrame:
@@ -74,12 +74,25 @@ def reported_vs_dataset(aggregates: pd.DataFrame, layers: Mapping[str, gpd.GeoDa
     return pd.DataFrame(rows)
 
 
+# The units of data/src/aggregates.csv -> their text key (ui.po), so each language writes its own.
+UNIT_KEYS: dict[str, str] = {
+    "projects": "unit_projects", "parks": "unit_parks", "zones": "unit_zones", "clusters": "unit_clusters",
+    "%/yr": "unit_pct_year", "% of GDP": "unit_pct_gdp", "% of industry": "unit_pct_industry",
+}
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """The unit ``unit`` of aggregates.csv in ``lang`` (an unknown unit as written)."""
+    return t(UNIT_KEYS[unit], lang) if unit in UNIT_KEYS else unit
+
+
 def indicators(aggregates: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The conclusion's growth and structure indicators (not countable on the map)."""
     rows = aggregates[aggregates["compare_kind"] == ""]
     return pd.DataFrame({
         t("stats_indicator", lang): rows["label_vi"] if lang == "vi" else rows["label_en"],
-        t("stats_value", lang): rows["value"].astype(float), t("stats_unit", lang): rows["unit"],
+        t("stats_value", lang): rows["value"].astype(float),
+        t("stats_unit", lang): rows["unit"].map(lambda u: unit_label(u, lang)),
         t("stats_period", lang): rows["period"], t("popup_sources", lang): rows["source"],
     }).reset_index(drop=True)
 

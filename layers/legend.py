@@ -37,4 +37,5 @@ def legend_spec(projects: gpd.GeoDataFrame, lang: str, areas: dict[str, int] | N
              for kind, n in (areas or {}).items() if n]
     if items:
         sections.append({"title": t("legend_areas", lang), "items": items})
-    return {"title": t("legend", lang), "sections": sections, "note": t("legend_note_approx", lang)}
+    return {"title": t("legend", lang), "sections": sections, "note": t("legend_note_approx", lang),
+            "toggle": t("legend_toggle", lang)}

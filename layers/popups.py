@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -10,7 +11,10 @@ from geo.i18n import t
 from geo.records import display_name
 from geo.schema import KINDS, LAT_COLUMNS, LON_COLUMNS, WKT_COLUMNS, X_COLUMNS, Y_COLUMNS, column_key
 
-__all__ = ["ABBREVIATIONS", "POPUP_FIRST", "field_label", "popup_fields", "short_name", "with_display_name"]
+__all__ = [
+    "ABBREVIATIONS", "ENGLISH_ONLY", "POPUP_FIRST", "field_label", "mark_english", "popup_fields", "short_name",
+    "with_display_name",
+]
 
 
 # Popup rows come in this order (what a planner asks first), then the other fields in schema order.
@@ -71,4 +75,29 @@ def with_display_name(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "name_vi" in out.columns:
         out["_name"] = display_name(out, lang)
         out["_label"] = out["_name"].map(short_name)
+    return out
+
+
+# Free-text fields that the sources gave (and data/src holds) mostly in English only.
+ENGLISH_ONLY: tuple[str, ...] = ("subsector", "facility", "capacity", "status_note", "area_note", "occupancy_note",
+                                 "sectors_note", "location_note", "notes")
+_VIETNAMESE = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def mark_english(values: pd.Series, lang: str) -> pd.Series:
+    """In the Vietnamese interface, mark text that is in English only ("hydropower" → "hydropower (tiếng Anh)").
+
+    A value counts as English when it has a word of three Latin letters or more and no Vietnamese letter.
+
+    >>> list(mark_english(pd.Series(["hydropower and irrigation", "đang xây dựng", "21 MW", ""]), "vi"))
+    ['hydropower and irrigation (tiếng Anh)', 'đang xây dựng', '21 MW', '']
+    """
+    if lang != "vi":
+        return values
+    marker = t("english_marker", lang)
+
+    english = values.map(lambda v: isinstance(v, str) and bool(_WORD.search(v)) and not _VIETNAMESE.search(v))
+    out = values.copy()
+    out[english.astype(bool)] = values[english.astype(bool)].astype(str) + f" {marker}"
     return out

@@ -14,9 +14,11 @@ of 100,000 projects stay light because:
 
 from __future__ import annotations
 
+from functools import cache
+
 import geopandas as gpd
 
-from geo import style
+from geo import bundled, style
 from geo.i18n import t
 from geo.records import display_name
 from geo.records import located as located_mask
@@ -24,13 +26,21 @@ from geo.schema import VOCABULARIES
 from layers.areas import info_options
 from layers.elements import QtmapLayer
 from layers.encoding import columnar
+from layers.popups import ENGLISH_ONLY, mark_english
 from layers.symbols import confidence_options
 
-__all__ = ["BULK_ABOVE", "INFO_COLUMNS", "build", "symbol_options"]
+__all__ = ["BULK_ABOVE", "INFO_COLUMNS", "build", "symbol_options", "zone_names"]
 
 BULK_ABOVE = 5_000  # more located projects than this: one bulk canvas layer in qtmap.js
 # Columns qtmap.js reads besides the title, tooltip and popup fields.
 INFO_COLUMNS: tuple[str, ...] = ("sector", "status", "sources", "location_confidence", "location_note")
+
+
+@cache
+def zone_names(lang: str) -> dict[str, str]:
+    """Bundled park, zone and cluster ids -> their names in ``lang`` (popups show names, not codes)."""
+    zones = bundled.load_zones()
+    return dict(zip(zones["id"], display_name(zones, lang), strict=True))
 
 
 def symbol_options() -> dict[str, object]:
@@ -55,6 +65,11 @@ def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: 
     """
     located = gdf[located_mask(gdf)].copy()
     located["_name"] = display_name(located, lang)
+    if "zone_id" in located.columns:  # zones by name (an id this register does not know stays as written)
+        located["zone_id"] = located["zone_id"].map(zone_names(lang)).fillna(located["zone_id"])
+    for column in ENGLISH_ONLY:
+        if column in located.columns:
+            located[column] = mark_english(located[column], lang)
     info = info_options(kind, located, lang)
     wanted = {"_name", *(c for _, c in info["popup"]), *INFO_COLUMNS, "sector", "status"}
     columns = ["_name", *[c for c in located.columns if c in wanted and c != "_name"]]
@@ -66,4 +81,6 @@ def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: 
     opts = {**symbol_options(), **confidence_options(), **info}
     opts["tooltip"] = ["sector", "status"]
     opts["bulk_above"] = bulk_above
+    # Several projects at one spot: a count on the symbol and one popup that lists them ("{n}" filled in qtmap.js).
+    opts["stack_title"], opts["stack_back"] = t("stack_title", lang), t("stack_back", lang)
     return QtmapLayer("points", [data, opts], name=name or t("layer_projects", lang))

@@ -31,6 +31,71 @@
     return renderer;
   }
 
+  /* A click on a half-visible map must act where it was aimed: Leaflet focuses its container on
+   * mousedown, and a plain focus() makes the browser scroll the page (the iframe into view) between
+   * mousedown and mouseup. Focus without scrolling instead. */
+  if (L.Map.Keyboard) {
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+      if (this._focused) { return; }
+      try { this._map._container.focus({ preventScroll: true }); } catch (e) { /* old browsers: no focus */ }
+    };
+  }
+
+  /* What the user switched in the layer control and the legend survives a rerun, which re-creates the
+   * project group, the legend and the control (and, in the same tab, a remount of the map). */
+  var STORE = "qtmap-ui";
+  var ui = (function () {
+    try { return JSON.parse(window.sessionStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
+  })();
+  ui.hidden = ui.hidden || {};
+  function saveUi() { try { window.sessionStorage.setItem(STORE, JSON.stringify(ui)); } catch (e) { /* none */ } }
+
+  if (L.Control.Layers) {
+    var onInputClick = L.Control.Layers.prototype._onInputClick;
+    L.Control.Layers.prototype._onInputClick = function () {
+      var inputs = this._layerControlInputs || [];
+      for (var i = 0; i < inputs.length; i++) {  // only a user's click records a layer as switched off
+        var obj = this._getLayer(inputs[i].layerId);
+        if (obj && obj.overlay) {
+          if (inputs[i].checked) { delete ui.hidden[obj.name]; } else { ui.hidden[obj.name] = 1; }
+        }
+      }
+      saveUi();
+      return onInputClick.apply(this, arguments);
+    };
+    var onAdd = L.Control.Layers.prototype.onAdd;
+    L.Control.Layers.prototype.onAdd = function (map) {
+      var box = onAdd.apply(this, arguments), ctl = this;
+      var hide = function () {
+        ctl._layers.forEach(function (obj) {
+          if (obj.overlay && ui.hidden[obj.name] && map.hasLayer(obj.layer)) { map.removeLayer(obj.layer); }
+        });
+      };
+      hide();
+      setTimeout(hide, 0);  // layers added right after the control
+      L.DomEvent.on(box, "mouseenter mouseleave click", function () { setTimeout(function () { layout(map); }, 0); });
+      setTimeout(function () { layout(map); }, 0);
+      return box;
+    };
+  }
+
+  /* Keep the legend (bottom right) clear of the layer control (top right) at any map size: the legend
+   * gets the height left below the control, and folds to its title when too little is left. */
+  function layout(map) {
+    var c = map && map._controlCorners;
+    if (!c) { return; }
+    var legendBox = c.bottomright.querySelector(".qtmap-legend");
+    if (!legendBox) { return; }
+    var body = legendBox.querySelector(".qtmap-legend-body");
+    var top = c.topright.getBoundingClientRect(), h = map.getContainer().getBoundingClientRect();
+    var below = c.bottomright.getBoundingClientRect().bottom - legendBox.getBoundingClientRect().bottom;
+    var free = h.bottom - below - (top.height ? top.bottom : h.top) - 12;  // px between the two stacks
+    var head = legendBox.querySelector(".qtmap-legend-head").offsetHeight + 16;
+    var tooSmall = free - head < 40;
+    body.style.maxHeight = Math.max(0, free - head) + "px";
+    legendBox.classList.toggle("qtmap-legend-squeezed", tooSmall);
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -125,16 +190,83 @@
       group.addLayer(group._qtmapBulk);
       return group;
     }
+    var stacks = stacksOf(data), badges = L.featureGroup();
     for (var i = 0; i < n; i++) {
       var style = pointStyle(cols, opts, i, colourIdx, statusIdx);
       style.renderer = r;
       style.bubblingMouseEvents = true;
       var m = L.circleMarker([data.lat[i], data.lon[i]], style);
       m._qtmapRow = i;
+      m._qtmapStack = stacks[i];
       group.addLayer(m);
+      if (stacks[i] && stacks[i][stacks[i].length - 1] === i) {  // one badge per stack, on its top point
+        badges.addLayer(L.marker([data.lat[i], data.lon[i]], { interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "qtmap-stack", html: el("span", null, stacks[i].length), iconSize: null,
+                            iconAnchor: [-opts.radius + 2, opts.radius + 12] }) }));
+      }
     }
+    // The badges follow the group on and off the map (not inside it: Leaflet's tooltip binding needs
+    // every member of the group to be a single layer).
+    group.on("add", function () { badges.addTo(group._map); });
+    group.on("remove", function () { badges.remove(); });
     bindInfo(group, cols, opts);
     return group;
+  }
+
+  /* Rows that share one position, per row (null when alone): stacked projects all stay reachable. */
+  function stacksOf(data) {
+    var at = {}, out = new Array(data.lon.length), i, key;
+    for (i = 0; i < data.lon.length; i++) {
+      key = data.lat[i] + "," + data.lon[i];
+      (at[key] = at[key] || []).push(i);
+    }
+    for (i = 0; i < data.lon.length; i++) {
+      var rows = at[data.lat[i] + "," + data.lon[i]];
+      out[i] = rows.length > 1 ? rows : null;
+    }
+    return out;
+  }
+
+  /* The popup of a stack: "N projects at this spot" and one button per project; a button shows that
+   * project's popup (with a way back to the list) in the same popup. */
+  function stackPopup(cols, opts, rows, popup) {
+    var box = el("div", "qtmap-stack-popup");
+    function refit() {  // fit the open popup to its new content (update() would rebuild it from the list)
+      var p = popup();
+      if (box.isConnected && p && p._map) { p._updateLayout(); p._updatePosition(); p._adjustPan(); }
+    }
+    function list() {
+      box.textContent = "";
+      box.appendChild(el("h4", null, (opts.stack_title || "{n}").replace("{n}", rows.length)));
+      var ul = el("ul", "qtmap-stack-list");
+      rows.slice().reverse().forEach(function (i) {  // the top point first
+        var li = el("li"), b = el("button", "qtmap-stack-item");
+        b.type = "button";
+        b.appendChild(el("b", null, cell(cols, opts.title, i)));
+        var sub = opts.tooltip.map(function (c) { return cell(cols, c, i); }).filter(Boolean).join(" · ");
+        if (sub) { b.appendChild(el("span", null, sub)); }
+        L.DomEvent.on(b, "click", function (ev) { L.DomEvent.stop(ev); one(i); });
+        li.appendChild(b); ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      refit();
+    }
+    function one(i) {
+      box.textContent = "";
+      var back = el("button", "qtmap-stack-back", "← " + (opts.stack_back || "").replace("{n}", rows.length));
+      back.type = "button";
+      L.DomEvent.on(back, "click", function (ev) { L.DomEvent.stop(ev); list(); });
+      box.appendChild(back);
+      box.appendChild(popupFor(cols, opts, i));
+      refit();
+    }
+    list();
+    return box;
+  }
+
+  function stackTooltip(cols, opts, rows) {
+    return tooltipNode((opts.stack_title || "{n}").replace("{n}", rows.length),
+                       rows.slice().reverse().map(function (i) { return cell(cols, opts.title, i); }));
   }
 
   /* True while a bulk point layer on the map is still drawing (a redraw after a pan or zoom). */
@@ -150,7 +282,7 @@
     map.eachLayer(function (g) {
       if (g._qtmapPoints === undefined) { return; }
       if (g._qtmapBulk) { c += g._qtmapBulk._map ? g._qtmapBulk._drawn : 0; return; }
-      g.eachLayer(function (m) { if (m._map) { c += 1; } });
+      g.eachLayer(function (m) { if (m._map && m._qtmapRow !== undefined) { c += 1; } });
     });
     return c;
   }
@@ -180,6 +312,7 @@
         this._style[i] = byKey[key];
       }
       this._styles = styles;
+      this._stacks = stacksOf(data);
       this._hit = opts.radius + 1 + this.options.tolerance;  // as Leaflet's canvas: radius + weight/2 + tolerance
     },
 
@@ -381,7 +514,8 @@
       if (i === null) { this._onMouseOut(); return; }
       if (i !== this._hover) {
         this._hover = i;
-        this._tip.setContent(tooltipFor(this._data.cols, this._opts, i));
+        this._tip.setContent(this._stacks[i] ? stackTooltip(this._data.cols, this._opts, this._stacks[i])
+          : tooltipFor(this._data.cols, this._opts, i));
         map.getContainer().style.cursor = "pointer";
       }
       this._tip.setLatLng(e.latlng);
@@ -397,7 +531,9 @@
     _onClick: function (e) {
       var i = this._rowAt(e.layerPoint);
       if (i === null) { return; }
-      this._popup.setLatLng(e.latlng).setContent(popupFor(this._data.cols, this._opts, i)).openOn(this._map);
+      var popup = this._popup, stack = this._stacks[i];
+      popup.setLatLng(e.latlng).setContent(stack ? stackPopup(this._data.cols, this._opts, stack, function () {
+        return popup; }) : popupFor(this._data.cols, this._opts, i)).openOn(this._map);
     }
   });
 
@@ -414,9 +550,11 @@
 
   function bindInfo(group, cols, opts) {
     group.bindTooltip(function (layer) {
+      if (layer._qtmapStack) { return stackTooltip(cols, opts, layer._qtmapStack); }
       return tooltipFor(cols, opts, layer._qtmapRow);
     }, { sticky: true, direction: "top" });
     group.bindPopup(function (layer) {
+      if (layer._qtmapStack) { return stackPopup(cols, opts, layer._qtmapStack, function () { return group.getPopup(); }); }
       return popupFor(cols, opts, layer._qtmapRow);
     }, { maxWidth: 420, maxHeight: 360 });
   }
@@ -456,11 +594,30 @@
   /* A legend control from a plain structure; all text goes in with textContent. */
   function legend(spec) {
     var ctl = L.control({ position: spec.position || "bottomright" });
-    ctl.onAdd = function () {
-      var box = el("div", "qtmap-legend leaflet-control");
-      box.appendChild(el("h4", null, spec.title));
+    ctl.onAdd = function (map) {
+      var box = el("div", "qtmap-legend leaflet-control"), body = el("div", "qtmap-legend-body");
+      var head = el("button", "qtmap-legend-head"), size = map.getSize();
+      head.type = "button";
+      head.appendChild(el("h4", null, spec.title));
+      head.title = spec.toggle || "";
+      var screen = { x: size.x, y: size.y };  // the window (the app's page), else the map
+      try { screen = { x: window.top.innerWidth || size.x, y: window.top.innerHeight || size.y }; } catch (e) { /* */ }
+      // Folded by default on small screens (a laptop's 768 px or less), open on larger ones; then as the user set it.
+      var open = ui.legendOpen === undefined ? (screen.x >= 1024 && screen.y > 800) : ui.legendOpen;
+      var show = function (on) {
+        box.classList.toggle("qtmap-legend-closed", !on);
+        head.setAttribute("aria-expanded", on ? "true" : "false");
+      };
+      show(open);
+      L.DomEvent.on(head, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        ui.legendOpen = box.classList.contains("qtmap-legend-closed");
+        saveUi(); show(ui.legendOpen); layout(map);
+      });
+      box.appendChild(head);
+      box.appendChild(body);
       spec.sections.forEach(function (sec) {
-        box.appendChild(el("div", "qtmap-legend-section", sec.title));
+        body.appendChild(el("div", "qtmap-legend-section", sec.title));
         sec.items.forEach(function (it) {
           var row = el("div", "qtmap-legend-item");
           var sw = el("span", "qtmap-swatch " + (it.shape || "circle"));
@@ -469,16 +626,21 @@
           if (it.dash) { sw.style.borderStyle = "dashed"; }
           row.appendChild(sw);
           row.appendChild(el("span", null, it.label + (it.count !== undefined ? " (" + it.count + ")" : "")));
-          box.appendChild(row);
+          body.appendChild(row);
         });
       });
-      if (spec.note) { box.appendChild(el("div", "qtmap-note", spec.note)); }
+      if (spec.note) { body.appendChild(el("div", "qtmap-note", spec.note)); }
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
+      setTimeout(function () { layout(map); }, 0);
+      if (!map._qtmapLayout) {
+        map._qtmapLayout = true;
+        map.on("resize", function () { layout(map); });
+      }
       return box;
     };
     return ctl;
   }
 
-  window.qtmap = { points: points, shapes: shapes, legend: legend, count: count, busy: busy };
+  window.qtmap = { points: points, shapes: shapes, legend: legend, count: count, busy: busy, layout: layout };
 })();

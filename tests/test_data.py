@@ -149,3 +149,26 @@ def test_build_reproduces_the_committed_files(tmp_path):
     for name in [*FILES.values(), "sources.csv", "status_timeline.csv"]:
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), \
             f"data/{name} is out of date: run `python data/build.py` and commit the result"
+
+
+@pytest.mark.parametrize("kind", ENTITY_KINDS)
+def test_no_record_cites_a_page_found_not_to_be_a_source(kind):
+    review = pd.read_csv(DATA_DIR / "src" / "source_review.csv", dtype=str, keep_default_na=False)
+    junk = set(review.loc[review["verdict"] == "not_a_source", "key"])
+    assert junk  # the review found some (a football-shirt shop among them)
+    for record in load_layer(kind).itertuples():
+        keys = {k.strip() for k in (record.sources or "").split(";")}
+        assert not keys & junk, f"{kind} {record.id} cites {keys & junk}"
+    table = pd.read_csv(DATA_DIR / "sources.csv", dtype=str, keep_default_na=False).set_index("key")
+    assert (table.loc[sorted(junk), "url"] == "").all()  # no link to them is left for the popups
+    assert table.loc[sorted(junk), "description"].str.startswith("NOT A SOURCE").all()
+
+
+def test_second_addendum_corrections():
+    projects = load_layer("project").set_index("id")
+    assert projects.loc["P04", "district"] == "huong_hoa" and projects.loc["P04", "commune"] == "xã Tân Lập"
+    assert projects.loc["P03", "capacity_mw"] == 6.4 and "S34" not in projects.loc["P03", "sources"]
+    parks = load_layer("industrial_park").set_index("id")
+    assert parks.loc["ip_quan_ngang", "location_confidence"] == "medium"
+    zones = load_layer("economic_zone").set_index("id")
+    assert "42/2015/QĐ-TTg" in zones.loc["ez_dong_nam", "legal_basis"]

@@ -69,6 +69,7 @@ class ExportOptions:
     extent: str = "province"  # or the id of a park/zone/cluster/port/gate/district seat/project, or a district code
     layers: tuple[str, ...] | None = None  # layer kinds to draw (geo.schema.KINDS); None = all
     exported: str | None = None  # export date in the footer, ISO 'YYYY-MM-DD'; None = today (fixed for baselines)
+    bbox: tuple[float, float, float, float] | None = None  # the view on screen (west, south, east, north, degrees)
 
     def __post_init__(self) -> None:
         """Reject values a report map cannot honour, with a message that says what is valid."""
@@ -87,6 +88,14 @@ class ExportOptions:
             if unknown:
                 raise ExportError("export_unknown_layers", n=len(unknown), unknown=", ".join(unknown),
                                   valid=", ".join(KINDS))
+        if self.bbox is not None:
+            try:
+                west, south, east, north = (float(v) for v in self.bbox)
+            except (TypeError, ValueError):
+                raise ExportError("export_bad_bbox", value=repr(self.bbox)) from None
+            if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+                raise ExportError("export_bad_bbox", value=repr(self.bbox))
+            object.__setattr__(self, "bbox", (west, south, east, north))
         if self.exported is not None:
             try:
                 _dt.date.fromisoformat(str(self.exported))

@@ -26,6 +26,7 @@ from geo.export.scene import (
     build_scene,
     feature_extent,
     find_feature,
+    from_lonlat,
     label_text,
     province_extent,
     sea_polygon,
@@ -244,7 +245,13 @@ def render_map(projects: gpd.GeoDataFrame, filters: Filters, options: ExportOpti
         title = options.title or t("report_title", lang)
         subtitle = filters.describe(lang, scene.zone_names)
         zoomed = False
-        if options.extent in ("", "province", None):
+        if options.bbox is not None:  # the map's view on screen
+            west, south, east, north = options.bbox
+            xs, ys = from_lonlat().transform([west, east, west, east], [south, south, north, north])
+            extent = (min(xs), min(ys), max(xs), max(ys))
+            subtitle = f"{t('report_current_view', lang)} · {subtitle}"
+            zoomed = True
+        elif options.extent in ("", "province", None):
             extent = province_extent()
         else:
             kind, rec = find_feature(options.extent, scene, projects)

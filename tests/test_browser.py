@@ -248,7 +248,11 @@ def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
     page = offline_page
     page.goto(f"{server.url}/?lang=en&sector=electricity")
     map_frame(page)
+    # The map reports its view once drawn (a rerun, which replaces the download buttons): click after it.
+    idle = "() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'"
+    page.wait_for_function(idle)
     page.get_by_role("tab", name="Download map and data").click()
+    page.wait_for_function(idle)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
     png = tmp_path / "map.png"

@@ -22,7 +22,7 @@ from layers.legend import legend_spec
 
 __all__ = [
     "AREA_KINDS", "BASE_ORDER", "BUILDERS", "CENTER", "FAMILY_BUILDERS", "TILES", "ZOOM", "app_map", "area_counts",
-    "base_layers", "base_map", "project_group", "standalone_map",
+    "base_layers", "base_map", "live_group", "project_group", "standalone_map",
 ]
 
 # The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
@@ -90,6 +90,20 @@ def project_group(projects_gdf: gpd.GeoDataFrame, lang: str, area_counts: Mappin
     layer.control = False
     layer.add_to(group)
     QtmapLegend(legend_spec(projects_gdf, lang, dict(area_counts or {}))).add_to(group)
+    return group
+
+
+def live_group(lang: str, name: str | None = None) -> folium.FeatureGroup:
+    """The app's project group: one ``qtmap.live()`` layer fed by the app's feed component, with its legend.
+
+    Its script depends only on the language, so the map's script stays the same whatever the filters
+    (streamlit-folium then re-sends and re-renders nothing): the register arrives once through the feed
+    (:mod:`layers.packed`), each filter change as a bitset (:mod:`layers.selection`) and a legend.
+    """
+    group = folium.FeatureGroup(name=name or t("layer_projects", lang), overlay=True)
+    layer = QtmapLayer("live", [], name=name or t("layer_projects", lang))
+    layer.control = False
+    layer.add_to(group)
     return group
 
 

@@ -31,12 +31,12 @@ import shapely
 
 from geo.i18n import t
 from geo.schema import KINDS, VOCABULARIES, codes, label
-from geo.store.records import FIELDS, GEOMETRY, canon, records_from_frame, show_value
+from geo.store.records import FIELDS, GEOMETRY, records_from_frame, show_value
 from geo.validate import CRS_CANDIDATES
 
 __all__ = ["FormField", "FORM_FIELDS", "FIELDS_BY_NAME", "COORD_MODES", "VN2000_CRS", "Coordinates", "FormCheck",
            "form_values", "point_text", "check_form", "upload_records", "preview_table", "field_label",
-           "conflict_table", "shown"]
+           "conflict_table", "shown", "changeset_table", "changes_table"]
 
 COORD_MODES: tuple[str, ...] = ("lonlat", "vn2000")
 VN2000_CRS: tuple[str, ...] = tuple(c for c in CRS_CANDIDATES if c.startswith("vn2000"))
@@ -233,3 +233,19 @@ def conflict_table(conflict, lang: str) -> pd.DataFrame:
                           shown(c.field, c.theirs, lang)) for c in conflict.fields],
                         columns=[t("ed_col_field", lang), t("ed_col_base", lang), t("ed_col_mine", lang),
                                  t("ed_col_theirs", lang)])
+
+
+def changeset_table(changesets, lang: str) -> pd.DataFrame:
+    """The History view's list: change set, time (UTC), editor, action, reason, counts."""
+    return pd.DataFrame([(cs.id, cs.time[:19].replace("T", " "), cs.author, t(f"ed_action_{cs.action}", lang),
+                          cs.reason, t("ed_counts", lang, new=cs.n_new, changed=cs.n_changed, retired=cs.n_retired))
+                         for cs in changesets],
+                        columns=[t(f"ed_col_{c}", lang) for c in ("set", "time", "author", "action", "reason",
+                                                                   "counts")])
+
+
+def changes_table(rows, lang: str, limit: int = 1000) -> pd.DataFrame:
+    """Rows (change set, editor, record, field, old, new) as a table of old → new values people read."""
+    return pd.DataFrame([(cs, author, ident, field_label(name, lang), shown(name, old, lang), shown(name, new, lang))
+                         for cs, author, ident, name, old, new in rows[:limit]],
+                        columns=[t(f"ed_col_{c}", lang) for c in ("set", "author", "record", "field", "old", "new")])

@@ -24,7 +24,7 @@ from streamlit_folium import st_folium
 import folium
 import geopandas as gpd
 
-from geo import bundled, stats
+from geo import bundled, editform, editing, stats
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
@@ -34,9 +34,10 @@ from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from geo.search import closest_names, name_index, search_names, view_of
-from geo.store import default_location, open_store
+from geo.store import StoreError, default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
 from geo.urlstate import read_url_state, view_param
+from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
 from geo.validate import CRS_CANDIDATES
 from layers.assets import FEED_DIR, install_static
 from layers.encoding import layer_name
@@ -258,6 +259,10 @@ def map_moved() -> None:
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
+    click = value.get("last_clicked")  # an editor's click on the map fills the edit form's longitude/latitude
+    if st.session_state.get("editor") and isinstance(click, dict) and click != st.session_state.get("ed_click"):
+        st.session_state.update(ed_click=click, ed_coord_mode="lonlat", ed_a=f"{click['lng']:.6f}",
+                                ed_b=f"{click['lat']:.6f}")
     bounds = value.get("bounds") or {}
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
@@ -320,6 +325,247 @@ def unlocated_headers(lang: str) -> dict[str, str]:
             "district": t("field_district", lang), "sources": t("field_sources", lang)}
 
 
+# --- editing: sign-in (geo.users), the write paths (geo.editing, each checks the editor), the form (geo.editform)
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle() -> Throttle:
+    """Failed sign-ins of every session of this process, per account and per client."""
+    return Throttle()
+
+
+def current_editor() -> Editor | None:
+    """The session's signed-in editor; None when anonymous or signed out after the idle time."""
+    editor = st.session_state.get("editor")
+    if editor is not None and not editor.valid():
+        st.session_state.update(editor=None, ed_expired=True)
+        return None
+    if editor is not None:
+        editor.touch()
+    return editor
+
+
+def do_sign_in(store, lang: str) -> None:
+    """Check the sign-in form (throttled); the password box is emptied whatever the outcome."""
+    s = st.session_state
+    try:
+        s.editor = sign_in(accounts_for(store), sign_in_throttle(), s.ed_user, s.ed_password,
+                           st.context.ip_address or "local", lang)
+        s.ed_signin_error = None
+    except SignInRefused as exc:
+        s.ed_signin_error = str(exc)
+    s.ed_password = ""
+
+
+def sign_in_box(store, lang: str) -> Editor | None:
+    """Sidebar: Sign in (user name, password) or "Signed in as NAME" and Sign out."""
+    editor = current_editor()
+    if editor is not None:
+        st.markdown(t("ed_signed_in", lang, name=md_text(editor.name)))
+        st.button(t("ed_sign_out", lang), key="ed_sign_out", on_click=lambda: st.session_state.update(editor=None))
+        return editor
+    if st.session_state.pop("ed_expired", False):
+        st.info(t("ed_session_expired", lang))
+    with st.popover(t("ed_sign_in", lang)), st.form("ed_sign_in_form", border=False):
+        st.text_input(t("ed_user_name", lang), key="ed_user")
+        st.text_input(t("ed_password", lang), type="password", key="ed_password")
+        st.form_submit_button(t("ed_sign_in", lang), on_click=do_sign_in, args=(store, lang))
+    if st.session_state.get("ed_signin_error"):
+        st.error(st.session_state.ed_signin_error)
+    return None
+
+
+def open_record(store) -> None:
+    """Load the picked record (or a blank form) into the form's widgets, remembering it as the conflict base."""
+    s = st.session_state
+    ident = s.get("ed_record") if s.get("ed_mode", "new") != "new" else None
+    base = store.current(ids=[ident]).get(ident) if ident else None
+    opened = editform.form_values(base)
+    s.update({f"ed_f_{f.name}": opened[f.name] for f in editform.FORM_FIELDS})
+    s.update(ed_base=base, ed_opened=opened, ed_coord_mode="lonlat", ed_a=opened["lon"], ed_b=opened["lat"],
+             ed_conflict=None, ed_reason="")
+
+
+def show_result(result, lang: str, store) -> None:
+    """After a write: a message, and the form reopened on the record as now stored."""
+    s = st.session_state
+    if isinstance(result, editing.Conflict):
+        s.update(ed_conflict=result, ed_messages=[])
+        return
+    s.ed_messages = [("success", t("ed_saved", lang, id=result.changeset_id, record=result.record_id))]
+    if s.get("ed_mode") != "new":
+        s.ed_record = result.record_id
+    open_record(store)
+
+
+def guarded(write, lang: str, store) -> None:
+    """Run one write; refusals (not signed in, a check, the store) become messages, nothing typed is lost."""
+    try:
+        show_result(write(), lang, store)
+    except (NotSignedIn, StoreError, ValueError) as exc:
+        st.session_state.ed_messages = [("error", str(exc))]
+
+
+def save_form(store, lang: str) -> None:
+    """Save: the import checks on what was typed, then add or save against the version the form opened."""
+    s = st.session_state
+    base = s.get("ed_base")
+    check = editform.check_form({f.name: s.get(f"ed_f_{f.name}") for f in editform.FORM_FIELDS},
+                                editform.Coordinates(s.ed_coord_mode, s.ed_a, s.ed_b, s.get("ed_crs")), lang,
+                                base=base, opened=s.get("ed_opened"))
+    s.ed_messages = [("error", m) for m in check.errors] + [("warning", m) for m in check.warnings]
+    if check.record is None:
+        return
+    if base is None:
+        guarded(lambda: editing.add_project(store, s.get("editor"), check.record, s.ed_reason, lang), lang, store)
+    else:
+        guarded(lambda: editing.save_record(store, s.get("editor"), base["id"], base, check.record, s.ed_reason,
+                                            lang), lang, store)
+
+
+def resolve_conflict(store, lang: str, choice: str) -> None:
+    """Keep theirs (reload), take mine or merge: saved against the newer version (another conflict if it moved)."""
+    s = st.session_state
+    c = s.ed_conflict
+    values = c.resolve(choice, {f.field: s.get(f"ed_pick_{f.field}", "mine") for f in c.fields})
+    if not values:
+        s.ed_record = c.record_id
+        open_record(store)
+        s.ed_messages = [("info", t("ed_kept_theirs", lang))]
+        return
+    guarded(lambda: editing.save_record(store, s.get("editor"), c.record_id, c.theirs, values, s.ed_reason, lang),
+            lang, store)
+
+
+def project_form(store, lang: str) -> None:
+    """New project / correct or move: one widget per schema field, coordinates, reason and Save."""
+    s = st.session_state
+    conflict = s.get("ed_conflict")
+    if conflict is not None:
+        st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
+        st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
+        for c in (c for c in conflict.fields if c.both_changed):
+            st.radio(t("ed_pick", lang, field=editform.field_label(c.field, lang)), ("mine", "theirs"),
+                     horizontal=True, key=f"ed_pick_{c.field}", format_func=lambda k: t(f"ed_col_{k}", lang))
+        cols = st.columns(3)
+        for col, choice in zip(cols, ("theirs", "mine", "merge"), strict=True):
+            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=resolve_conflict,
+                       args=(store, lang, choice))
+    st.caption(t("ed_click_hint", lang) + " " + t("ed_required_note", lang))
+    cols = st.columns(3)
+    cols[0].radio(t("ed_coord_mode", lang), editform.COORD_MODES, key="ed_coord_mode",
+                  format_func=lambda m: t(f"ed_{m}", lang))
+    vn = s.get("ed_coord_mode") == "vn2000"
+    cols[1].text_input(t("ed_x" if vn else "ed_lon", lang), key="ed_a")
+    cols[2].text_input(t("ed_y" if vn else "ed_lat", lang), key="ed_b")
+    if vn:
+        cols[0].selectbox(t("ed_crs", lang), editform.VN2000_CRS, key="ed_crs")
+    cols = st.columns(3)
+    for i, f in enumerate(editform.FORM_FIELDS):
+        key, col = f"ed_f_{f.name}", cols[i % 3]
+        if f.widget == "select":
+            col.selectbox(f.label(lang), f.choices(), key=key,
+                          format_func=lambda c, f=f: label(f.type, c, lang) if c else "—")
+        elif f.widget == "check":
+            col.checkbox(f.label(lang), key=key)
+        else:
+            col.text_input(f.label(lang), key=key)
+    st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=save_form, args=(store, lang))
+
+
+def edit_tab(store, lang: str) -> None:
+    """The Edit tab: new project, correct or move, a status change, retire."""
+    s = st.session_state
+    st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire"), key="ed_mode", horizontal=True,
+             format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=open_record, args=(store,))
+    if "ed_base" not in s:
+        open_record(store)
+    if s.ed_mode != "new":
+        names = dict(zip(load_projects(register)["id"], display_name(load_projects(register), lang), strict=True))
+        st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=open_record, args=(store,),
+                     format_func=lambda i: f"{i} – {names[i]}" if i else "—")
+        if not s.get("ed_record") or s.get("ed_base") is None:
+            return
+    base = s.ed_base
+    if s.ed_mode in ("new", "correct"):
+        project_form(store, lang)
+    elif s.ed_mode == "status":
+        st.selectbox(t("ed_new_status", lang), codes("status"), key="ed_status",
+                     format_func=lambda c: label("status", c, lang))
+        st.number_input(t("ed_status_from", lang), 1990, 2035, value=None, step=1, key="ed_status_year")
+        st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+        st.button(t("ed_save", lang), key="ed_save_status", type="primary", on_click=guarded, args=(
+            lambda: editing.add_status(store, s.get("editor"), base["id"], s.ed_status, s.ed_status_year,
+                                       s.ed_reason, base["version"], lang=lang), lang, store))
+    else:
+        st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+        st.button(t("ed_retire", lang), key="ed_retire", type="primary", on_click=guarded, args=(
+            lambda: editing.retire_record(store, s.get("editor"), base["id"], s.ed_reason, base["version"], lang),
+            lang, store))
+    for kind, text in s.get("ed_messages", []):
+        getattr(st, kind)(text)
+
+
+def history_tab(store, editor: Editor | None, lang: str) -> None:
+    """Change sets with author and reason (for everyone), one set's or one record's changes; revert for editors."""
+    sets = store.changesets()
+    st.dataframe(editform.changeset_table(sets, lang), hide_index=True, width="stretch")
+    cols = st.columns(2)
+    pick = cols[0].selectbox(t("ed_show_set", lang), [cs.id for cs in sets], key="hist_set")
+    record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"]], key="hist_record",
+                               format_func=lambda i: i or "—")
+    if record:
+        rows = [(cs.id, cs.author, record, *change) for cs, *change in store.record_history(record)[::-1]]
+    else:
+        rows = [(pick, store.changeset(pick).author, *change) for change in store.changes_of(pick)] if pick else []
+    st.dataframe(editform.changes_table(rows, lang), hide_index=True, width="stretch")
+    if editor is not None and pick:
+        st.text_input(t("ed_reason", lang) + " *", key="hist_reason")
+        st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=revert_now, args=(store, pick, lang))
+    for kind, text in st.session_state.get("hist_messages", []):
+        getattr(st, kind)(text)
+
+
+def revert_now(store, changeset: int, lang: str) -> None:
+    """Revert one change set (as a new one) for a signed-in editor; fields changed later are kept and listed."""
+    s = st.session_state
+    try:
+        new, conflicts = editing.revert_changeset(store, s.get("editor"), changeset, s.hist_reason, lang)
+        s.hist_messages = [("info", line) for line in conflicts] + (
+            [("success", t("ed_reverted", lang, id=changeset, new=new))] if new else
+            [("warning", t("store_revert_nothing", lang, id=changeset))])
+    except (NotSignedIn, StoreError) as exc:
+        s.hist_messages = [("error", str(exc))]
+
+
+def merge_box(store, report, uploaded, lang: str) -> None:
+    """Upload tab, for editors: the preview (new / changed / unchanged / absent) and Commit with a reason."""
+    import hashlib
+
+    s = st.session_state
+    incoming, fields = editform.upload_records(report)
+    st.subheader(t("ed_merge_title", lang))
+    retire_absent = st.checkbox(t("ed_retire_absent", lang), key="ed_retire_absent")
+    diff = editing.preview_upload(store, incoming, fields, retire_absent)
+    st.markdown(t("ed_preview_counts", lang, **diff.counts()))
+    names = dict(zip(load_projects(register)["id"], load_projects(register)["name_vi"], strict=True))
+    st.dataframe(editform.preview_table(diff, lang, names), hide_index=True, width="stretch")
+    st.text_input(t("ed_reason", lang) + " *", key="ed_merge_reason")
+
+    def commit() -> None:
+        with st.spinner(t("ed_committing", lang)):
+            try:
+                ident, _ = editing.merge_upload(store, s.get("editor"), incoming, fields, s.ed_merge_reason,
+                                                uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest(),
+                                                retire_absent, lang)
+                s.ed_merge_message = ("success", t("ed_committed", lang, id=ident))
+            except (NotSignedIn, StoreError) as exc:
+                s.ed_merge_message = ("error", str(exc))
+
+    st.button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
+    if s.get("ed_merge_message"):
+        getattr(st, s.ed_merge_message[0])(s.ed_merge_message[1])
+
+
 # --- page -----------------------------------------------------------------------------------------
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
@@ -330,10 +576,12 @@ register = register_source()
 timeline = load_timeline(register)
 years = year_range(load_projects(register), timeline)
 init_state(tuple(zones["id"]), years)
+store = open_store(register[1]) if register[0] == "store" else None  # a register from a file is read-only
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True,
                     on_change=language_changed)
+    editor = sign_in_box(store, lang) if store is not None else None
     zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
@@ -362,8 +610,9 @@ n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
-tab_map, tab_stats, tab_upload, tab_download = st.tabs(
-    [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)])
+tab_map, tab_stats, tab_upload, tab_download, *tab_more = st.tabs(
+    [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)]
+    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []))
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
@@ -398,6 +647,8 @@ with tab_upload:
                 t("rd_up_col_message", lang): p.message} for p in report.problems]), hide_index=True, width="stretch")
         if report.notes:
             st.info("\n".join(f"- {note.line()}" for note in report.notes))
+        if editor is not None and up_kind == "project" and user_layer is not None:
+            merge_box(store, report, uploaded, lang)
 
 replaced = user_layer is not None and up_kind == "project" and replace
 data_key: tuple[object, ...] = (register, year, lang)  # what the packed register and the selections depend on
@@ -420,9 +671,12 @@ with tab_map:
         layer.control = False
         layer.add_to(extra)
         groups.append(extra)
+    if editor is not None and st.session_state.get("ed_click"):
+        st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=["center", "zoom", "bounds"], height=MAP_HEIGHT, use_container_width=True, key="map",
+              returned_objects=["center", "zoom", "bounds", *(["last_clicked"] if editor else [])],
+              height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang)
     feed_map(packed, *map_selection((*data_key, filter_key), packed, shown, lang))
@@ -484,3 +738,10 @@ with tab_download:
             column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
                                    lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
                                    key=f"dl_{suffix[1:]}")
+
+if editor is not None:
+    with tab_more[0]:
+        edit_tab(store, lang)
+if store is not None:
+    with tab_more[-1]:
+        history_tab(store, editor, lang)

@@ -2,7 +2,10 @@
 
 A thin page: it reads keyed widgets (restored from and written to the URL), calls
 ``geo`` for loading, filtering and statistics, builds the map from ``layers`` and
-hands it to streamlit-folium. The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
+hands it to streamlit-folium, once: its script does not change with the filters. The projects go
+beside it through the feed component (layers/feed): the packed register once per session and
+version, then each filter's bitset and legend (layers/packed.py, layers/selection.py).
+The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
 QTMAP_PROJECTS=FILE shows that file instead, read-only (no store written).
 The year control shows the register as it was in year Y (``geo.timeline.state_in_year``,
 applied right after loading): the store's register follows its status timelines, a register

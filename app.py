@@ -23,6 +23,7 @@ import folium
 import geopandas as gpd
 
 from geo import bundled, stats
+from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
@@ -37,9 +38,8 @@ from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, w
 from geo.urlstate import read_url_state, view_param
 from geo.validate import CRS_CANDIDATES
 from layers.assets import install_static
-from layers.encoding import layer_name
 from layers.htmlmap import render_html
-from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, project_group
+from layers.maps import CENTER, ZOOM, app_map, area_counts, base_layers, extra_group, project_group
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
@@ -350,18 +350,15 @@ if replaced:
     projects = state_in_year(with_search_index(user_layer), timeline, year)
     shown = apply_filters(projects, filters, zones)
     n_located = int(located(shown).sum())
+# An upload drawn as an extra layer is part of the map: legend, caption, statistics and every download.
+extra = (ExtraLayer(uploaded.name, up_kind, user_layer),) if user_layer is not None and not replaced else ()
 
 with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
-               + f" · {t('n_projects', lang, n=len(shown))}")
+               + f" · {t('n_projects', lang, n=len(shown))}" + "".join(f" · {x.caption(lang)}" for x in extra))
     m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
-    groups = [project_group(with_timeline_text(shown, timeline, lang), lang, area_counts(layers))]
-    if user_layer is not None and not (up_kind == "project" and replace):
-        extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
-        layer = BUILDERS[up_kind](user_layer, up_kind, lang)
-        layer.control = False
-        layer.add_to(extra)
-        groups.append(extra)
+    groups = [project_group(with_timeline_text(shown, timeline, lang), lang, area_counts(layers), extra=extra),
+              *(extra_group(x, lang) for x in extra)]
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
               returned_objects=["center", "zoom", "bounds"], height=MAP_HEIGHT, use_container_width=True, key="map",
@@ -388,6 +385,11 @@ with tab_stats:
                 st.altair_chart(bar_chart(table, lang), width="stretch")
             else:
                 st.caption(t("report_none", lang))
+    for x in extra:
+        st.subheader(t("extra_stats", lang, title=x.title(lang)))
+        st.caption(t("extra_stats_note", lang))
+        if len(table := x.counts(lang)):
+            st.altair_chart(bar_chart(table, lang), width="stretch")
     st.subheader(t("stats_by_year", lang))
     by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
@@ -409,7 +411,7 @@ with tab_download:
     def _export(fmt: OutputFormat) -> bytes:
         """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
         if fmt.family == "html":
-            return render_html(with_timeline_text(projects, timeline, lang), filters, lang).encode("utf-8")
+            return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
         write = fmt.load_writer()
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"export{fmt.suffix}"
@@ -417,9 +419,10 @@ with tab_download:
                 from geo.export import ExportOptions
 
                 view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, **REPORT_OPTIONS.get(fmt.suffix, {})))
+                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
+                                                            **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
-                write(out, projects, filters)
+                write(out, projects, filters, extra=extra)
             return out.read_bytes()
 
     cols = st.columns(len(FAMILIES))

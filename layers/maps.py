@@ -24,7 +24,7 @@ from layers.legend import legend_spec
 
 __all__ = [
     "AREA_KINDS", "BASE_ORDER", "BUILDERS", "CENTER", "FAMILY_BUILDERS", "TILES", "ZOOM", "app_map", "area_counts",
-    "base_layers", "base_map", "extra_group", "project_group", "standalone_map",
+    "base_layers", "base_map", "extra_group", "live_group", "project_group", "standalone_map",
 ]
 
 # The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
@@ -99,6 +99,20 @@ def extra_group(extra: ExtraLayer, lang: str) -> folium.FeatureGroup:
     """Return the feature group of an uploaded layer, drawn by its kind's builder, named "Uploaded: file"."""
     group = folium.FeatureGroup(name=layer_name(extra.title(lang)), overlay=True)
     layer = BUILDERS[extra.kind](extra.data, extra.kind, lang)
+    layer.control = False
+    layer.add_to(group)
+    return group
+
+
+def live_group(lang: str, name: str | None = None) -> folium.FeatureGroup:
+    """The app's project group: one ``qtmap.live()`` layer fed by the app's feed component, with its legend.
+
+    Its script depends only on the language, so the map's script stays the same whatever the filters
+    (streamlit-folium then re-sends and re-renders nothing): the register arrives once through the feed
+    (:mod:`layers.packed`), each filter change as a bitset (:mod:`layers.selection`) and a legend.
+    """
+    group = folium.FeatureGroup(name=name or t("layer_projects", lang), overlay=True)
+    layer = QtmapLayer("live", [], name=name or t("layer_projects", lang))
     layer.control = False
     layer.add_to(group)
     return group

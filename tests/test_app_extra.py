@@ -33,17 +33,20 @@ def upload(lang: str, data: bytes = UPLOAD, name: str = "Dự án mới.csv", ki
     return at
 
 
+def component_args(at: AppTest, key: str) -> dict:
+    """The arguments the app passed to the component that takes ``key`` (the map, or the feed beside it)."""
+    (args,) = [a for c in at.get("component_instance") if key in (a := json.loads(c.proto.json_args))]
+    return args
+
+
 def map_args(at: AppTest) -> dict:
     """The arguments the app passed to the map component (its script, feature groups, layer control)."""
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
+    return component_args(at, "feature_group")
 
 
 def legend(at: AppTest) -> dict:
-    """The legend spec the map draws, as the app sent it to qtmap.legend()."""
-    groups = map_args(at)["feature_group"]
-    start = groups.index("qtmap.legend(") + len("qtmap.legend(")
-    return json.JSONDecoder().raw_decode(groups[start:])[0]
+    """The legend spec the map draws, as the app sends it through the map's feed."""
+    return component_args(at, "legend")["legend"]
 
 
 def test_an_extra_layer_is_in_the_caption_the_legend_the_layer_control_and_the_statistics():

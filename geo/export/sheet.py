@@ -179,8 +179,9 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
     # --- panel: inset, legend (and the atlas table), notes
     px, py, pw, ph = rects["panel"]
     if options.orientation == "landscape":
-        inset_h = min(pw * 0.78, ph * 0.36)
-        inset = (px, py + ph - inset_h, pw, inset_h)
+        inset_h = min(pw * 0.85, ph * 0.44)
+        inset_w = min(pw, inset_h)  # about square: Viet Nam and its neighbours, not the Andaman Sea
+        inset = (px + pw - inset_w, py + ph - inset_h, inset_w, inset_h)
         legend = (px, py, pw, ph - inset_h - 5 * k)
         max_cols = 2
     else:
@@ -203,6 +204,9 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
         notes.insert(0, t("report_no_projects", lang))
     if n_unlocated:
         notes.append(t("report_not_located", lang, n=n_unlocated, m=scene.n_filtered))
+    if ctx.shown.dropped_labels:  # never dropped silently
+        names = ", ".join(ctx.shown.dropped_labels[:6]) + (", …" if len(ctx.shown.dropped_labels) > 6 else "")
+        notes.append(t("report_labels_dropped", lang, n=len(ctx.shown.dropped_labels), names=names))
     notes.append(t("legend_note_approx", lang))
     note_rows = [Row("gap")] + [Row("note", n) for n in notes]
 

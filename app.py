@@ -11,18 +11,20 @@ from a file its own status and status_year.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 import folium
 import geopandas as gpd
 
-from geo import bundled, stats
+from geo import bundled, editform, editing, stats
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
@@ -32,19 +34,25 @@ from geo.records import display_name, located
 from geo.register import bundled_references, load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from geo.search import closest_names, name_index, search_names, view_of
-from geo.store import default_location, open_store
+from geo.store import StoreError, default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
 from geo.urlstate import read_url_state, view_param
+from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
 from geo.validate import CRS_CANDIDATES
-from layers.assets import install_static
+from layers.assets import FEED_DIR, install_static
 from layers.encoding import layer_name
 from layers.htmlmap import render_html
-from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, project_group
+from layers.legend import legend_spec
+from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, live_group
+from layers.packed import Packed, pack
+from layers.selection import selection_bits
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
 CRS_CHOICES = ["", *CRS_CANDIDATES]  # "": guessed by the validator, else the CRSs it tries, in its order
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+# Hands the packed register (once per session and version) and each filter's bitset to the map (layers/feed).
+feed_component = components.declare_component("qtmap_feed", path=str(FEED_DIR))
 MAP_HEIGHT = 560  # px
 # A compact page head, so that at a laptop's 1366×768 most of the map shows without scrolling (constant CSS only).
 PAGE_CSS = """<style>
@@ -114,6 +122,53 @@ def load_name_index(lang: str, source: tuple[object, ...]) -> pd.DataFrame:
 def load_zones() -> gpd.GeoDataFrame:
     """Parks, economic zones and clusters, for the zone filter."""
     return bundled.load_zones()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def filtered(source: tuple[object, ...], year: int, key: tuple[tuple[str, str], ...], _filters: Filters
+             ) -> gpd.GeoDataFrame:
+    """The register of ``year`` through the filters (``key``: their query parameters), shared read-only."""
+    return apply_filters(projects_in_year(source, year), _filters, load_zones())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def packed_register(key: tuple[object, ...], _projects: gpd.GeoDataFrame, _timeline: pd.DataFrame,
+                    lang: str) -> Packed:
+    """The register as the map's binary blob (layers/packed.py), built once per (source, year, language)."""
+    return pack(with_timeline_text(_projects, _timeline, lang), lang, key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def map_selection(key: tuple[object, ...], _packed: Packed, _shown: gpd.GeoDataFrame, lang: str
+                  ) -> tuple[bytes, dict[str, object]]:
+    """The filter's result as the packed rows' bitset, and the legend of what it shows (per register and filter)."""
+    return selection_bits(_packed.index, _shown.index), legend_spec(_shown, lang, area_counts(load_layers()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def filtered_counts(key: tuple[object, ...], _shown: gpd.GeoDataFrame, lang: str) -> list[pd.DataFrame]:
+    """The statistics tab's counts of the filtered projects (per sector, status, district, zone)."""
+    return [stats.count_by(_shown, "sector", lang), stats.count_by(_shown, "status", lang),
+            stats.count_by(_shown, "district", lang), stats.count_by_zone(_shown, load_zones(), lang)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def register_tables(key: tuple[object, ...], _projects: gpd.GeoDataFrame, lang: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The statistics tab's tables that follow the register and year, not the filters: reported vs mapped, unlocated."""
+    all_layers = {**load_layers(), "project": _projects}
+    return (stats.reported_vs_dataset(bundled.load_aggregates(), all_layers, lang),
+            stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)))
+
+
+def feed_map(packed: Packed, bits: bytes, legend: dict[str, object]) -> None:
+    """Send the map what it draws: the register once per session and version, and the filter's bitset."""
+    s = st.session_state
+    asked = (s.get("qtmap_feed") or {}).get("missing") == packed.version  # the page lost it: send it again
+    resend = s.get("qtmap_feed_sent") != packed.version or asked
+    feed_component(version=packed.version, blob=packed.blob if resend else None, bits=bits, legend=legend,
+                   key="qtmap_feed", default=None)
+    s.qtmap_feed_sent = packed.version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -204,6 +259,10 @@ def map_moved() -> None:
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
+    click = value.get("last_clicked")  # an editor's click on the map fills the edit form's longitude/latitude
+    if st.session_state.get("editor") and isinstance(click, dict) and click != st.session_state.get("ed_click"):
+        st.session_state.update(ed_click=click, ed_coord_mode="lonlat", ed_a=f"{click['lng']:.6f}",
+                                ed_b=f"{click['lat']:.6f}")
     bounds = value.get("bounds") or {}
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
@@ -266,6 +325,247 @@ def unlocated_headers(lang: str) -> dict[str, str]:
             "district": t("field_district", lang), "sources": t("field_sources", lang)}
 
 
+# --- editing: sign-in (geo.users), the write paths (geo.editing, each checks the editor), the form (geo.editform)
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle() -> Throttle:
+    """Failed sign-ins of every session of this process, per account and per client."""
+    return Throttle()
+
+
+def current_editor() -> Editor | None:
+    """The session's signed-in editor; None when anonymous or signed out after the idle time."""
+    editor = st.session_state.get("editor")
+    if editor is not None and not editor.valid():
+        st.session_state.update(editor=None, ed_expired=True)
+        return None
+    if editor is not None:
+        editor.touch()
+    return editor
+
+
+def do_sign_in(store, lang: str) -> None:
+    """Check the sign-in form (throttled); the password box is emptied whatever the outcome."""
+    s = st.session_state
+    try:
+        s.editor = sign_in(accounts_for(store), sign_in_throttle(), s.ed_user, s.ed_password,
+                           st.context.ip_address or "local", lang)
+        s.ed_signin_error = None
+    except SignInRefused as exc:
+        s.ed_signin_error = str(exc)
+    s.ed_password = ""
+
+
+def sign_in_box(store, lang: str) -> Editor | None:
+    """Sidebar: Sign in (user name, password) or "Signed in as NAME" and Sign out."""
+    editor = current_editor()
+    if editor is not None:
+        st.markdown(t("ed_signed_in", lang, name=md_text(editor.name)))
+        st.button(t("ed_sign_out", lang), key="ed_sign_out", on_click=lambda: st.session_state.update(editor=None))
+        return editor
+    if st.session_state.pop("ed_expired", False):
+        st.info(t("ed_session_expired", lang))
+    with st.popover(t("ed_sign_in", lang)), st.form("ed_sign_in_form", border=False):
+        st.text_input(t("ed_user_name", lang), key="ed_user")
+        st.text_input(t("ed_password", lang), type="password", key="ed_password")
+        st.form_submit_button(t("ed_sign_in", lang), on_click=do_sign_in, args=(store, lang))
+    if st.session_state.get("ed_signin_error"):
+        st.error(st.session_state.ed_signin_error)
+    return None
+
+
+def open_record(store) -> None:
+    """Load the picked record (or a blank form) into the form's widgets, remembering it as the conflict base."""
+    s = st.session_state
+    ident = s.get("ed_record") if s.get("ed_mode", "new") != "new" else None
+    base = store.current(ids=[ident]).get(ident) if ident else None
+    opened = editform.form_values(base)
+    s.update({f"ed_f_{f.name}": opened[f.name] for f in editform.FORM_FIELDS})
+    s.update(ed_base=base, ed_opened=opened, ed_coord_mode="lonlat", ed_a=opened["lon"], ed_b=opened["lat"],
+             ed_conflict=None, ed_reason="")
+
+
+def show_result(result, lang: str, store) -> None:
+    """After a write: a message, and the form reopened on the record as now stored."""
+    s = st.session_state
+    if isinstance(result, editing.Conflict):
+        s.update(ed_conflict=result, ed_messages=[])
+        return
+    s.ed_messages = [("success", t("ed_saved", lang, id=result.changeset_id, record=result.record_id))]
+    if s.get("ed_mode") != "new":
+        s.ed_record = result.record_id
+    open_record(store)
+
+
+def guarded(write, lang: str, store) -> None:
+    """Run one write; refusals (not signed in, a check, the store) become messages, nothing typed is lost."""
+    try:
+        show_result(write(), lang, store)
+    except (NotSignedIn, StoreError, ValueError) as exc:
+        st.session_state.ed_messages = [("error", str(exc))]
+
+
+def save_form(store, lang: str) -> None:
+    """Save: the import checks on what was typed, then add or save against the version the form opened."""
+    s = st.session_state
+    base = s.get("ed_base")
+    check = editform.check_form({f.name: s.get(f"ed_f_{f.name}") for f in editform.FORM_FIELDS},
+                                editform.Coordinates(s.ed_coord_mode, s.ed_a, s.ed_b, s.get("ed_crs")), lang,
+                                base=base, opened=s.get("ed_opened"))
+    s.ed_messages = [("error", m) for m in check.errors] + [("warning", m) for m in check.warnings]
+    if check.record is None:
+        return
+    if base is None:
+        guarded(lambda: editing.add_project(store, s.get("editor"), check.record, s.ed_reason, lang), lang, store)
+    else:
+        guarded(lambda: editing.save_record(store, s.get("editor"), base["id"], base, check.record, s.ed_reason,
+                                            lang), lang, store)
+
+
+def resolve_conflict(store, lang: str, choice: str) -> None:
+    """Keep theirs (reload), take mine or merge: saved against the newer version (another conflict if it moved)."""
+    s = st.session_state
+    c = s.ed_conflict
+    values = c.resolve(choice, {f.field: s.get(f"ed_pick_{f.field}", "mine") for f in c.fields})
+    if not values:
+        s.ed_record = c.record_id
+        open_record(store)
+        s.ed_messages = [("info", t("ed_kept_theirs", lang))]
+        return
+    guarded(lambda: editing.save_record(store, s.get("editor"), c.record_id, c.theirs, values, s.ed_reason, lang),
+            lang, store)
+
+
+def project_form(store, lang: str) -> None:
+    """New project / correct or move: one widget per schema field, coordinates, reason and Save."""
+    s = st.session_state
+    conflict = s.get("ed_conflict")
+    if conflict is not None:
+        st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
+        st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
+        for c in (c for c in conflict.fields if c.both_changed):
+            st.radio(t("ed_pick", lang, field=editform.field_label(c.field, lang)), ("mine", "theirs"),
+                     horizontal=True, key=f"ed_pick_{c.field}", format_func=lambda k: t(f"ed_col_{k}", lang))
+        cols = st.columns(3)
+        for col, choice in zip(cols, ("theirs", "mine", "merge"), strict=True):
+            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=resolve_conflict,
+                       args=(store, lang, choice))
+    st.caption(t("ed_click_hint", lang) + " " + t("ed_required_note", lang))
+    cols = st.columns(3)
+    cols[0].radio(t("ed_coord_mode", lang), editform.COORD_MODES, key="ed_coord_mode",
+                  format_func=lambda m: t(f"ed_{m}", lang))
+    vn = s.get("ed_coord_mode") == "vn2000"
+    cols[1].text_input(t("ed_x" if vn else "ed_lon", lang), key="ed_a")
+    cols[2].text_input(t("ed_y" if vn else "ed_lat", lang), key="ed_b")
+    if vn:
+        cols[0].selectbox(t("ed_crs", lang), editform.VN2000_CRS, key="ed_crs")
+    cols = st.columns(3)
+    for i, f in enumerate(editform.FORM_FIELDS):
+        key, col = f"ed_f_{f.name}", cols[i % 3]
+        if f.widget == "select":
+            col.selectbox(f.label(lang), f.choices(), key=key,
+                          format_func=lambda c, f=f: label(f.type, c, lang) if c else "—")
+        elif f.widget == "check":
+            col.checkbox(f.label(lang), key=key)
+        else:
+            col.text_input(f.label(lang), key=key)
+    st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=save_form, args=(store, lang))
+
+
+def edit_tab(store, lang: str) -> None:
+    """The Edit tab: new project, correct or move, a status change, retire."""
+    s = st.session_state
+    st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire"), key="ed_mode", horizontal=True,
+             format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=open_record, args=(store,))
+    if "ed_base" not in s:
+        open_record(store)
+    if s.ed_mode != "new":
+        names = dict(zip(load_projects(register)["id"], display_name(load_projects(register), lang), strict=True))
+        st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=open_record, args=(store,),
+                     format_func=lambda i: f"{i} – {names[i]}" if i else "—")
+        if not s.get("ed_record") or s.get("ed_base") is None:
+            return
+    base = s.ed_base
+    if s.ed_mode in ("new", "correct"):
+        project_form(store, lang)
+    elif s.ed_mode == "status":
+        st.selectbox(t("ed_new_status", lang), codes("status"), key="ed_status",
+                     format_func=lambda c: label("status", c, lang))
+        st.number_input(t("ed_status_from", lang), 1990, 2035, value=None, step=1, key="ed_status_year")
+        st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+        st.button(t("ed_save", lang), key="ed_save_status", type="primary", on_click=guarded, args=(
+            lambda: editing.add_status(store, s.get("editor"), base["id"], s.ed_status, s.ed_status_year,
+                                       s.ed_reason, base["version"], lang=lang), lang, store))
+    else:
+        st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+        st.button(t("ed_retire", lang), key="ed_retire", type="primary", on_click=guarded, args=(
+            lambda: editing.retire_record(store, s.get("editor"), base["id"], s.ed_reason, base["version"], lang),
+            lang, store))
+    for kind, text in s.get("ed_messages", []):
+        getattr(st, kind)(text)
+
+
+def history_tab(store, editor: Editor | None, lang: str) -> None:
+    """Change sets with author and reason (for everyone), one set's or one record's changes; revert for editors."""
+    sets = store.changesets()
+    st.dataframe(editform.changeset_table(sets, lang), hide_index=True, width="stretch")
+    cols = st.columns(2)
+    pick = cols[0].selectbox(t("ed_show_set", lang), [cs.id for cs in sets], key="hist_set")
+    record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"]], key="hist_record",
+                               format_func=lambda i: i or "—")
+    if record:
+        rows = [(cs.id, cs.author, record, *change) for cs, *change in store.record_history(record)[::-1]]
+    else:
+        rows = [(pick, store.changeset(pick).author, *change) for change in store.changes_of(pick)] if pick else []
+    st.dataframe(editform.changes_table(rows, lang), hide_index=True, width="stretch")
+    if editor is not None and pick:
+        st.text_input(t("ed_reason", lang) + " *", key="hist_reason")
+        st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=revert_now, args=(store, pick, lang))
+    for kind, text in st.session_state.get("hist_messages", []):
+        getattr(st, kind)(text)
+
+
+def revert_now(store, changeset: int, lang: str) -> None:
+    """Revert one change set (as a new one) for a signed-in editor; fields changed later are kept and listed."""
+    s = st.session_state
+    try:
+        new, conflicts = editing.revert_changeset(store, s.get("editor"), changeset, s.hist_reason, lang)
+        s.hist_messages = [("info", line) for line in conflicts] + (
+            [("success", t("ed_reverted", lang, id=changeset, new=new))] if new else
+            [("warning", t("store_revert_nothing", lang, id=changeset))])
+    except (NotSignedIn, StoreError) as exc:
+        s.hist_messages = [("error", str(exc))]
+
+
+def merge_box(store, report, uploaded, lang: str) -> None:
+    """Upload tab, for editors: the preview (new / changed / unchanged / absent) and Commit with a reason."""
+    import hashlib
+
+    s = st.session_state
+    incoming, fields = editform.upload_records(report)
+    st.subheader(t("ed_merge_title", lang))
+    retire_absent = st.checkbox(t("ed_retire_absent", lang), key="ed_retire_absent")
+    diff = editing.preview_upload(store, incoming, fields, retire_absent)
+    st.markdown(t("ed_preview_counts", lang, **diff.counts()))
+    names = dict(zip(load_projects(register)["id"], load_projects(register)["name_vi"], strict=True))
+    st.dataframe(editform.preview_table(diff, lang, names), hide_index=True, width="stretch")
+    st.text_input(t("ed_reason", lang) + " *", key="ed_merge_reason")
+
+    def commit() -> None:
+        with st.spinner(t("ed_committing", lang)):
+            try:
+                ident, _ = editing.merge_upload(store, s.get("editor"), incoming, fields, s.ed_merge_reason,
+                                                uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest(),
+                                                retire_absent, lang)
+                s.ed_merge_message = ("success", t("ed_committed", lang, id=ident))
+            except (NotSignedIn, StoreError) as exc:
+                s.ed_merge_message = ("error", str(exc))
+
+    st.button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
+    if s.get("ed_merge_message"):
+        getattr(st, s.ed_merge_message[0])(s.ed_merge_message[1])
+
+
 # --- page -----------------------------------------------------------------------------------------
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
@@ -276,10 +576,12 @@ register = register_source()
 timeline = load_timeline(register)
 years = year_range(load_projects(register), timeline)
 init_state(tuple(zones["id"]), years)
+store = open_store(register[1]) if register[0] == "store" else None  # a register from a file is read-only
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True,
                     on_change=language_changed)
+    editor = sign_in_box(store, lang) if store is not None else None
     zone_names = dict(zip(zones["id"], display_name(zones, lang), strict=True))
     st.header(t("filters", lang))
     st.multiselect(t("filter_sector", lang), codes("sector"), key="sector", placeholder=t("choose", lang),
@@ -302,13 +604,15 @@ filters = current_filters(years[1])
 sync_url(filters, lang)
 year = int(st.session_state.year)
 projects = projects_in_year(register, year)
-shown = apply_filters(projects, filters, zones)
+filter_key = tuple(sorted(filters.to_query_params().items()))
+shown = filtered(register, year, filter_key, filters)
 n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
-tab_map, tab_stats, tab_upload, tab_download = st.tabs(
-    [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)])
+tab_map, tab_stats, tab_upload, tab_download, *tab_more = st.tabs(
+    [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)]
+    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []))
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
@@ -343,9 +647,14 @@ with tab_upload:
                 t("rd_up_col_message", lang): p.message} for p in report.problems]), hide_index=True, width="stretch")
         if report.notes:
             st.info("\n".join(f"- {note.line()}" for note in report.notes))
+        if editor is not None and up_kind == "project" and user_layer is not None:
+            merge_box(store, report, uploaded, lang)
 
 replaced = user_layer is not None and up_kind == "project" and replace
+data_key: tuple[object, ...] = (register, year, lang)  # what the packed register and the selections depend on
 if replaced:
+    digest = hashlib.sha1(uploaded.getvalue()).hexdigest()
+    data_key = ("upload", digest, uploaded.name, up_crs, up_multi, up_sheet, year, lang)
     timeline = empty_timeline()
     projects = state_in_year(with_search_index(user_layer), timeline, year)
     shown = apply_filters(projects, filters, zones)
@@ -355,33 +664,34 @@ with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}")
     m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
-    groups = [project_group(with_timeline_text(shown, timeline, lang), lang, area_counts(layers))]
+    groups = [live_group(lang)]  # the same script whatever the filters: the map is rendered once
     if user_layer is not None and not (up_kind == "project" and replace):
         extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
         layer = BUILDERS[up_kind](user_layer, up_kind, lang)
         layer.control = False
         layer.add_to(extra)
         groups.append(extra)
+    if editor is not None and st.session_state.get("ed_click"):
+        st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=["center", "zoom", "bounds"], height=MAP_HEIGHT, use_container_width=True, key="map",
+              returned_objects=["center", "zoom", "bounds", *(["last_clicked"] if editor else [])],
+              height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
+    packed = packed_register(data_key, projects, timeline, lang)
+    feed_map(packed, *map_selection((*data_key, filter_key), packed, shown, lang))
 
 with tab_stats:
-    all_layers = {**layers, "project": projects}
+    reported, unlocated = register_tables(data_key, projects, lang)
     st.subheader(t("stats_reported", lang))
-    st.dataframe(stats.reported_vs_dataset(bundled.load_aggregates(), all_layers, lang), hide_index=True,
-                 width="stretch")
+    st.dataframe(reported, hide_index=True, width="stretch")
     st.caption(t("stats_gap_note", lang))
     st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
     st.subheader(t("stats_filtered", lang, n=len(shown)))
     cols = st.columns(2)
-    for i, (title, table) in enumerate([
-        (t("filter_sector", lang), stats.count_by(shown, "sector", lang)),
-        (t("filter_status", lang), stats.count_by(shown, "status", lang)),
-        (t("filter_district", lang), stats.count_by(shown, "district", lang)),
-        (t("filter_zone", lang), stats.count_by_zone(shown, zones, lang)),
-    ]):
+    titles = [t("filter_sector", lang), t("filter_status", lang), t("filter_district", lang), t("filter_zone", lang)]
+    for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
+                                           strict=True)):
         with cols[i % 2]:
             st.markdown(f"**{title}**")
             if len(table):
@@ -393,8 +703,7 @@ with tab_stats:
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
                  width="stretch")
     st.subheader(t("stats_unlocated", lang))
-    st.dataframe(stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)), hide_index=True,
-                 width="stretch")
+    st.dataframe(unlocated, hide_index=True, width="stretch")
 
 with tab_download:
     st.caption(filters.describe(lang, zone_names))
@@ -429,3 +738,10 @@ with tab_download:
             column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
                                    lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
                                    key=f"dl_{suffix[1:]}")
+
+if editor is not None:
+    with tab_more[0]:
+        edit_tab(store, lang)
+if store is not None:
+    with tab_more[-1]:
+        history_tab(store, editor, lang)

@@ -1,4 +1,4 @@
-"""The qtmap command line: ``python -m geo validate|export|html|data|store|import|history|revert``.
+"""The qtmap command line: ``python -m geo validate|export|html|data|store|import|history|revert|user``.
 
 Each command parses its arguments and hands the work to one plain function in
 geo/; user errors exit non-zero with a message that says what to do.

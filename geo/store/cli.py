@@ -15,8 +15,8 @@ from pathlib import Path
 from geo.i18n import t
 from geo.schema import KINDS
 
-__all__ = ["add_commands", "add_store_options", "load_from_store", "plan_lines", "register_from_store",
-           "run_guarded", "validate_against_store"]
+__all__ = ["add_commands", "add_store_options", "given_fields", "load_from_store", "plan_lines",
+           "register_from_store", "run_guarded", "validate_against_store"]
 
 LANG = "en"
 
@@ -79,6 +79,9 @@ def _given_fields(report) -> tuple[str, ...]:
                                                          if n.message.startswith(f"no {name} column")}
     given = tuple(name for name in FIELDS if name in report.data.columns and name not in defaulted)
     return (*given, GEOMETRY) if report.data.geometry.notna().any() else given
+
+
+given_fields = _given_fields  # public name for the app's upload merge (geo.editform)
 
 
 def plan_lines(diff, label: str, fields: tuple[str, ...]) -> list[str]:
@@ -222,8 +225,56 @@ def _writer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """Manage editor accounts (in the store, or in the TOML file QTMAP_USERS names): add, remove, list."""
+    from geo.store import open_store
+    from geo.users import accounts_for
+
+    accounts = accounts_for(open_store(args.store))
+    if args.user_command == "list":
+        for account in accounts.list():
+            print(f"{account.name}  {account.created}")
+        return 0
+    if args.user_command == "remove":
+        if not accounts.remove(args.name):
+            print(t("ed_user_unknown", LANG, name=args.name), file=sys.stderr)
+            return 1
+        print(t("ed_user_removed", LANG, name=args.name))
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(t("ed_password_prompt", LANG, name=args.name))
+        if getpass.getpass(t("ed_password_again", LANG)) != password:
+            print(t("ed_password_mismatch", LANG), file=sys.stderr)
+            return 1
+    try:
+        account = accounts.add(args.name, password)
+    except ValueError as exc:
+        print(t("store_error", LANG, message=str(exc)), file=sys.stderr)
+        return 1
+    print(t("ed_user_added", LANG, name=account.name))
+    return 0
+
+
+def _add_user_commands(sub) -> None:
+    p = sub.add_parser("user", help=cmd_user.__doc__, description=cmd_user.__doc__)
+    usub = p.add_subparsers(dest="user_command", required=True)
+    q = usub.add_parser("add", help="add an editor (or set a new password); the password is hashed (argon2)")
+    q.add_argument("name")
+    q.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    q = usub.add_parser("remove", help="remove an editor account")
+    q.add_argument("name")
+    usub.add_parser("list", help="list the editor accounts")
+    for q in usub.choices.values():
+        add_store_options(q, as_of=False)
+        q.set_defaults(func=lambda a: run_guarded(cmd_user, a))
+
+
 def add_commands(sub) -> None:
-    """Add store, import, history and revert to the ``python -m geo`` subparsers."""
+    """Add store, import, history, revert and user to the ``python -m geo`` subparsers."""
     p = sub.add_parser("store", help="create or check the register store", description="create or check the store")
     ssub = p.add_subparsers(dest="store_command", required=True)
     q = ssub.add_parser("init", help=cmd_store_init.__doc__, description=cmd_store_init.__doc__)
@@ -258,6 +309,7 @@ def add_commands(sub) -> None:
     add_store_options(p, as_of=False)
     _writer_options(p)
     p.set_defaults(func=lambda a: run_guarded(cmd_revert, a))
+    _add_user_commands(sub)
 
 
 

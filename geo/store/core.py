@@ -351,6 +351,17 @@ class Store:
                 raise StoreError(t("store_edit_nothing", "en", id=record_id))
             return self._commit(conn, diff, by, reason, action, current=current)
 
+    def add(self, record: dict[str, object], *, by: str, reason: str) -> int:
+        """Add one new record (canonical values with its ``id``) as one change set; refuse an id already used."""
+        _require(by, reason)
+        unknown = sorted(set(record) - set(TRACKED))
+        if unknown:
+            raise StoreError(t("store_unknown_fields", "en", fields=", ".join(unknown)))
+        with self._write() as conn:
+            if self.current(conn, ids=[str(record["id"])]):
+                raise StoreConflict(t("store_id_taken", "en", id=record["id"]))
+            return self._commit(conn, Diff(new={str(record["id"]): dict(record)}), by, reason, "add")
+
     def retire(self, record_id: str, *, by: str, reason: str, expected_version: int | None = None) -> int:
         """Retire one record (kept, with its history; no longer in the register)."""
         return self.edit(record_id, {RETIRED: True}, by=by, reason=reason, expected_version=expected_version,

@@ -91,6 +91,12 @@ class Tables:
             sa.Column("year", sa.Integer),
             sa.Column("source", sa.Text),
         )
+        self.editors = sa.Table(  # editor accounts (geo.users): the name and an argon2 hash, never a password
+            "editors", self.meta,
+            sa.Column("name", sa.Text, primary_key=True),
+            sa.Column("hash", sa.Text, nullable=False),
+            sa.Column("created", sa.Text, nullable=False),
+        )
         self.version = sa.Table(
             "schema_version", self.meta,
             sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
@@ -114,7 +120,15 @@ def _m1_create(conn: sa.Connection, tables: Tables) -> None:
             conn.exec_driver_sql(statement)
 
 
-MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (_m1_create,)
+def _m2_editors(conn: sa.Connection, tables: Tables) -> None:
+    """Version 2: the editor accounts of the app's sign-in (name, argon2 hash, created)."""
+    tables.editors.create(conn)
+    if tables.backend == "gpkg":
+        for statement in gpkg.register_table("editors", "editor accounts: name and argon2 password hash"):
+            conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (_m1_create, _m2_editors)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -11,12 +11,14 @@ from a file its own status and status_year.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 import folium
@@ -37,15 +39,20 @@ from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, w
 from geo.urlstate import read_url_state, view_param
 from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
 from geo.validate import CRS_CANDIDATES
-from layers.assets import install_static
+from layers.assets import FEED_DIR, install_static
 from layers.encoding import layer_name
 from layers.htmlmap import render_html
-from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, project_group
+from layers.legend import legend_spec
+from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, live_group
+from layers.packed import Packed, pack
+from layers.selection import selection_bits
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in READ_SUFFIXES]  # what the readers read
 CRS_CHOICES = ["", *CRS_CANDIDATES]  # "": guessed by the validator, else the CRSs it tries, in its order
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+# Hands the packed register (once per session and version) and each filter's bitset to the map (layers/feed).
+feed_component = components.declare_component("qtmap_feed", path=str(FEED_DIR))
 MAP_HEIGHT = 560  # px
 # A compact page head, so that at a laptop's 1366×768 most of the map shows without scrolling (constant CSS only).
 PAGE_CSS = """<style>
@@ -115,6 +122,53 @@ def load_name_index(lang: str, source: tuple[object, ...]) -> pd.DataFrame:
 def load_zones() -> gpd.GeoDataFrame:
     """Parks, economic zones and clusters, for the zone filter."""
     return bundled.load_zones()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def filtered(source: tuple[object, ...], year: int, key: tuple[tuple[str, str], ...], _filters: Filters
+             ) -> gpd.GeoDataFrame:
+    """The register of ``year`` through the filters (``key``: their query parameters), shared read-only."""
+    return apply_filters(projects_in_year(source, year), _filters, load_zones())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def packed_register(key: tuple[object, ...], _projects: gpd.GeoDataFrame, _timeline: pd.DataFrame,
+                    lang: str) -> Packed:
+    """The register as the map's binary blob (layers/packed.py), built once per (source, year, language)."""
+    return pack(with_timeline_text(_projects, _timeline, lang), lang, key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def map_selection(key: tuple[object, ...], _packed: Packed, _shown: gpd.GeoDataFrame, lang: str
+                  ) -> tuple[bytes, dict[str, object]]:
+    """The filter's result as the packed rows' bitset, and the legend of what it shows (per register and filter)."""
+    return selection_bits(_packed.index, _shown.index), legend_spec(_shown, lang, area_counts(load_layers()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def filtered_counts(key: tuple[object, ...], _shown: gpd.GeoDataFrame, lang: str) -> list[pd.DataFrame]:
+    """The statistics tab's counts of the filtered projects (per sector, status, district, zone)."""
+    return [stats.count_by(_shown, "sector", lang), stats.count_by(_shown, "status", lang),
+            stats.count_by(_shown, "district", lang), stats.count_by_zone(_shown, load_zones(), lang)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def register_tables(key: tuple[object, ...], _projects: gpd.GeoDataFrame, lang: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The statistics tab's tables that follow the register and year, not the filters: reported vs mapped, unlocated."""
+    all_layers = {**load_layers(), "project": _projects}
+    return (stats.reported_vs_dataset(bundled.load_aggregates(), all_layers, lang),
+            stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)))
+
+
+def feed_map(packed: Packed, bits: bytes, legend: dict[str, object]) -> None:
+    """Send the map what it draws: the register once per session and version, and the filter's bitset."""
+    s = st.session_state
+    asked = (s.get("qtmap_feed") or {}).get("missing") == packed.version  # the page lost it: send it again
+    resend = s.get("qtmap_feed_sent") != packed.version or asked
+    feed_component(version=packed.version, blob=packed.blob if resend else None, bits=bits, legend=legend,
+                   key="qtmap_feed", default=None)
+    s.qtmap_feed_sent = packed.version
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -550,7 +604,8 @@ filters = current_filters(years[1])
 sync_url(filters, lang)
 year = int(st.session_state.year)
 projects = projects_in_year(register, year)
-shown = apply_filters(projects, filters, zones)
+filter_key = tuple(sorted(filters.to_query_params().items()))
+shown = filtered(register, year, filter_key, filters)
 n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
@@ -596,7 +651,10 @@ with tab_upload:
             merge_box(store, report, uploaded, lang)
 
 replaced = user_layer is not None and up_kind == "project" and replace
+data_key: tuple[object, ...] = (register, year, lang)  # what the packed register and the selections depend on
 if replaced:
+    digest = hashlib.sha1(uploaded.getvalue()).hexdigest()
+    data_key = ("upload", digest, uploaded.name, up_crs, up_multi, up_sheet, year, lang)
     timeline = empty_timeline()
     projects = state_in_year(with_search_index(user_layer), timeline, year)
     shown = apply_filters(projects, filters, zones)
@@ -606,7 +664,7 @@ with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}")
     m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
-    groups = [project_group(with_timeline_text(shown, timeline, lang), lang, area_counts(layers))]
+    groups = [live_group(lang)]  # the same script whatever the filters: the map is rendered once
     if user_layer is not None and not (up_kind == "project" and replace):
         extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
         layer = BUILDERS[up_kind](user_layer, up_kind, lang)
@@ -621,22 +679,20 @@ with tab_map:
               returned_objects=["center", "zoom", "bounds", "last_clicked"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
+    packed = packed_register(data_key, projects, timeline, lang)
+    feed_map(packed, *map_selection((*data_key, filter_key), packed, shown, lang))
 
 with tab_stats:
-    all_layers = {**layers, "project": projects}
+    reported, unlocated = register_tables(data_key, projects, lang)
     st.subheader(t("stats_reported", lang))
-    st.dataframe(stats.reported_vs_dataset(bundled.load_aggregates(), all_layers, lang), hide_index=True,
-                 width="stretch")
+    st.dataframe(reported, hide_index=True, width="stretch")
     st.caption(t("stats_gap_note", lang))
     st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
     st.subheader(t("stats_filtered", lang, n=len(shown)))
     cols = st.columns(2)
-    for i, (title, table) in enumerate([
-        (t("filter_sector", lang), stats.count_by(shown, "sector", lang)),
-        (t("filter_status", lang), stats.count_by(shown, "status", lang)),
-        (t("filter_district", lang), stats.count_by(shown, "district", lang)),
-        (t("filter_zone", lang), stats.count_by_zone(shown, zones, lang)),
-    ]):
+    titles = [t("filter_sector", lang), t("filter_status", lang), t("filter_district", lang), t("filter_zone", lang)]
+    for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
+                                           strict=True)):
         with cols[i % 2]:
             st.markdown(f"**{title}**")
             if len(table):
@@ -648,8 +704,7 @@ with tab_stats:
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
                  width="stretch")
     st.subheader(t("stats_unlocated", lang))
-    st.dataframe(stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)), hide_index=True,
-                 width="stretch")
+    st.dataframe(unlocated, hide_index=True, width="stretch")
 
 with tab_download:
     st.caption(filters.describe(lang, zone_names))

@@ -132,6 +132,8 @@ def _base_layers() -> dict[str, gpd.GeoDataFrame]:
         "border": gpd.read_file(base / "border_vnm_lao.geojson"),
         "coastline": gpd.read_file(base / "coastline.geojson"),
         "road": gpd.read_file(base / "roads_national_osm.geojson"),
+        # Natural Earth 1:110m admin-0 (public domain), for the locator inset: copied with its name and ISO code.
+        "country": gpd.read_file(base / "countries_region_ne110m.geojson")[["name", "iso_a3", "geometry"]],
     }
 
 

@@ -9,6 +9,12 @@ cell is ever a formula and the text stays exactly as it was: an export read back
 the same records. CSV is written as UTF-8 with a byte-order mark so that Excel shows
 Vietnamese diacritics.
 
+Uploaded extra layers (:class:`geo.extra.ExtraLayer`, given as ``extra``) go with the register,
+unfiltered: in a GeoPackage each is its own layer and in an XLSX its own sheet, both named by
+its ``layer_id`` (``uploaded_<file stem>``); CSV and GeoJSON hold one table, so their rows
+follow the register's with a first column ``layer`` (``projects`` or the layer id). Without an
+extra layer the files are exactly as before (no ``layer`` column).
+
 Examples
 --------
 >>> neutralise('=HYPERLINK("http://x")')
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +42,19 @@ import geopandas as gpd
 import shapely
 
 from geo import bundled
+from geo.extra import ExtraLayer, extra_layers
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
 from geo.formats import format_for, suffixes
 from geo.records import clean_nan
 from geo.records import located as located_mask
 from geo.schema import VOCABULARIES
 
-__all__ = ["FORMATS", "FORMULA_TRIGGERS", "LAYER_NAME", "neutral_text", "neutralise", "write_data", "xlsx_row"]
+__all__ = ["FORMATS", "FORMULA_TRIGGERS", "LAYER_COLUMN", "LAYER_NAME", "neutral_text", "neutralise", "with_layers",
+           "write_data", "xlsx_row"]
 
 FORMATS: tuple[str, ...] = suffixes("data")  # from the output-format table geo.formats.FORMATS
 LAYER_NAME = "projects"
+LAYER_COLUMN = "layer"  # CSV and GeoJSON with extra layers: which layer a row belongs to
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,9 +71,9 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _filtered(projects: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
-    """Return the filtered register in EPSG:4326, without internal columns."""
-    out = apply_filters(projects, filters, zones=bundled.load_zones())
+def _filtered(projects: gpd.GeoDataFrame, filters: Filters | None) -> gpd.GeoDataFrame:
+    """Return the filtered register (all of it for ``filters=None``) in EPSG:4326, without internal columns."""
+    out = apply_filters(projects, filters, zones=bundled.load_zones()) if filters is not None else projects
     out = out.drop(columns=[c for c in out.columns if c == SEARCH_COLUMN])
     if out.crs is None:
         out = out.set_crs("EPSG:4326")
@@ -124,9 +134,8 @@ def xlsx_row(ws, values: list[object]) -> list[object]:
     return cells
 
 
-def _write_xlsx(out: Path, table: pd.DataFrame, filters: Filters) -> None:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(LAYER_NAME)
+def _write_sheet(wb: Workbook, name: str, table: pd.DataFrame) -> None:
+    ws = wb.create_sheet(name)
     ws.freeze_panes = "A2"
     widths = [max(8, min(50, len(str(c)) + 2)) for c in table.columns]
     for i, width in enumerate(widths, start=1):
@@ -134,15 +143,26 @@ def _write_xlsx(out: Path, table: pd.DataFrame, filters: Filters) -> None:
     ws.append(xlsx_row(ws, [str(c) for c in table.columns]))
     for row in table.itertuples(index=False, name=None):
         ws.append(xlsx_row(ws, [neutral_text(v) for v in row]))
+
+
+def _write_xlsx(out: Path, table: pd.DataFrame, filters: Filters,
+                extras: Sequence[tuple[ExtraLayer, pd.DataFrame]] = ()) -> None:
+    wb = Workbook(write_only=True)
+    _write_sheet(wb, LAYER_NAME, table)
+    for layer, extra_table in extras:
+        _write_sheet(wb, layer.layer_id, extra_table)
     info = wb.create_sheet("about")
-    for key, value in (("records", len(table)), ("filters", filters.describe("en")),
-                       ("exported", _dt.date.today().isoformat()), ("data", bundled.DATA_DATE),
+    about = [("records", len(table)), ("filters", filters.describe("en"))]
+    about += [(f"sheet {layer.layer_id}", f"{layer.name} ({layer.kind}, {len(extra_table)} records, uploaded, "
+                                          "not filtered)") for layer, extra_table in extras]
+    for key, value in (*about, ("exported", _dt.date.today().isoformat()), ("data", bundled.DATA_DATE),
                        ("sources", bundled.ATTRIBUTION), ("coordinates", "lon/lat: WGS 84 (EPSG:4326)")):
         info.append(xlsx_row(info, [key, value]))
     codes_sheet = wb.create_sheet("codes")
     codes_sheet.append(xlsx_row(codes_sheet, ["field", "code", "vi", "en"]))
+    columns = set(table.columns).union(*(t.columns for _, t in extras))
     for name, terms in VOCABULARIES.items():
-        if name in table.columns:
+        if name in columns:
             for term in terms:
                 codes_sheet.append(xlsx_row(codes_sheet, [name, term.code, term.vi, term.en]))
     wb.save(out)
@@ -155,35 +175,53 @@ def neutral_text(value: object) -> object:
     return value
 
 
-def _write_ogr(out: Path, gdf: gpd.GeoDataFrame, driver: str) -> None:
+def _write_ogr(out: Path, gdf: gpd.GeoDataFrame, driver: str, layer: str = LAYER_NAME, append: bool = False) -> None:
     geom = gdf.geometry
     kinds = set(geom[geom.notna()].geom_type)
     extra: dict[str, object] = {}
     if kinds <= {"Point"}:
         extra["geometry_type"] = "Point"  # also for an empty or unlocated result
-    if out.exists():
+    if out.exists() and not append:
         out.unlink()  # a stale GeoPackage would otherwise gain a second layer
     if driver == "GPKG":
-        extra["layer"] = LAYER_NAME
+        extra["layer"] = layer
+    if append:
+        extra["mode"] = "a"
     gdf.to_file(out, driver=driver, engine="pyogrio", **extra)
 
 
-def write_data(out: Path, projects: gpd.GeoDataFrame, filters: Filters) -> int:
-    """Write the filtered ``projects`` with all their fields to ``out``; return the number of records.
+def with_layers(gdf: gpd.GeoDataFrame, extras: Sequence[tuple[ExtraLayer, gpd.GeoDataFrame]]) -> gpd.GeoDataFrame:
+    """The register's rows, then each extra layer's, in one frame with a first column ``layer`` (CSV, GeoJSON)."""
+    parts = [gdf.assign(**{LAYER_COLUMN: LAYER_NAME})]
+    parts += [part.assign(**{LAYER_COLUMN: layer.layer_id}) for layer, part in extras]
+    both = pd.concat(parts, ignore_index=True)
+    both = gpd.GeoDataFrame(both, geometry=gdf.geometry.name, crs="EPSG:4326")
+    return both[[LAYER_COLUMN, *(c for c in both.columns if c != LAYER_COLUMN)]]
+
+
+def write_data(out: Path, projects: gpd.GeoDataFrame, filters: Filters, extra: Sequence[ExtraLayer] = ()) -> int:
+    """Write the filtered ``projects`` with all their fields to ``out``; return the number of register records.
 
     The format follows the suffix: .geojson, .gpkg (layer ``projects``), .csv (UTF-8 with
     BOM) or .xlsx (sheet ``projects`` plus an ``about`` sheet with the filters and sources).
+    Uploaded ``extra`` layers follow, unfiltered: their own GeoPackage layer or XLSX sheet,
+    or rows after the register's with a ``layer`` column in CSV and GeoJSON.
     """
     out = Path(out)
     suffix = format_for(out, "data").suffix
     out.parent.mkdir(parents=True, exist_ok=True)
     gdf = _filtered(projects, filters)
+    extras = [(layer, _filtered(layer.data.rename_geometry(gdf.geometry.name)
+                                if layer.data.geometry.name != gdf.geometry.name else layer.data, None))
+              for layer in extra_layers(extra)]
     if suffix == ".geojson":
-        _write_ogr(out, gdf, "GeoJSON")
+        _write_ogr(out, with_layers(gdf, extras) if extras else gdf, "GeoJSON")
     elif suffix == ".gpkg":
         _write_ogr(out, gdf, "GPKG")
+        for layer, part in extras:
+            _write_ogr(out, part, "GPKG", layer.layer_id, append=True)
     elif suffix == ".csv":
-        _write_csv(out, _table(gdf))
+        _write_csv(out, _table(with_layers(gdf, extras) if extras else gdf))
     else:
-        _write_xlsx(out, _table(gdf), filters)
+        _write_xlsx(out, _table(gdf), filters, [(layer, _table(part)) for layer, part in extras])
     return len(gdf)

@@ -328,6 +328,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          role="base", layer="base"),
     Kind("coastline", "Đường bờ biển", "Coastline", _LINE, file="base/coastline.geojson", role="base", layer="base"),
     Kind("road", "Quốc lộ", "National roads", _LINE, file="base/roads_national.geojson", role="base", layer="base"),
+    # Natural Earth 1:110m countries of the region, for the report sheets' locator inset only (no web layer).
+    Kind("country", "Quốc gia trong khu vực", "Countries of the region", _POLY, file="base/countries_ne110m.geojson",
+         role="base", layer="base"),
 )}
 
 

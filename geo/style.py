@@ -80,6 +80,7 @@ KIND_STYLES: dict[str, AreaStyle] = {
     "industrial_cluster": AreaStyle("#b15928", "#fdbf6f", 0.55, 1.2),
     "infrastructure": AreaStyle("#17365d", "#ffffff", 1.0, 2.0),
     "district_seat": AreaStyle("#222222", "#ffffff", 1.0, 1.2),
+    "country": AreaStyle("#8f8f8f", "#ececec", 1.0, 0.6),  # the locator inset's countries (Viet Nam: province fill)
 }
 WATER_COLOUR = "#dcebf5"
 

@@ -18,11 +18,12 @@ import folium
 from branca.element import Element
 
 __all__ = [
-    "CSS_FILES", "HERE", "JS_FILES", "LEAFLET_DIR", "STATIC_SUBDIR", "STATIC_URL", "inline_assets", "install_static",
-    "link_assets",
+    "CSS_FILES", "FEED_DIR", "HERE", "JS_FILES", "LEAFLET_DIR", "STATIC_SUBDIR", "STATIC_URL", "inline_assets",
+    "install_static", "link_assets",
 ]
 
 HERE = Path(__file__).resolve().parent
+FEED_DIR = HERE / "feed"  # the app's feed component (index.html): hands the packed register and selection to the map
 LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
 
 # (name, file) in load order.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
 from branca.element import Element
 
 from geo.bundled import ATTRIBUTION_SHORT, load_all, load_zones
+from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters
 from geo.i18n import t
 from geo.records import display_name
@@ -27,14 +29,16 @@ def page_text(text: str) -> str:
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def render_html(projects: gpd.GeoDataFrame, filters: Filters, lang: str = "vi") -> str:
-    """Return the page for the filtered ``projects`` over every bundled layer."""
+def render_html(projects: gpd.GeoDataFrame, filters: Filters, lang: str = "vi", extra: Sequence[ExtraLayer] = ()
+                ) -> str:
+    """Return the page for the filtered ``projects`` over every bundled layer, with the uploaded ``extra`` layers."""
     layers = {k: v for k, v in load_all().items() if k != "project"}
     zones = load_zones()
     shown = apply_filters(projects, filters, zones)
-    m = standalone_map(layers, shown, lang, ATTRIBUTION_SHORT)
+    m = standalone_map(layers, shown, lang, ATTRIBUTION_SHORT, extra)
     title = t("report_title", lang)
     subtitle = filters.describe(lang, dict(zip(zones["id"], display_name(zones, lang), strict=True)))
+    subtitle = " · ".join([subtitle, *(layer.caption(lang) for layer in extra)])
     root = m.get_root()
     root.title = page_text(f"{title} – {subtitle}")
     root.html.add_child(Element(f'<div class="qtmap-heading" style="{HEADING_CSS}"><b>{page_text(title)}</b>'
@@ -42,8 +46,9 @@ def render_html(projects: gpd.GeoDataFrame, filters: Filters, lang: str = "vi") 
     return root.render()
 
 
-def write_html(out: str | Path, projects: gpd.GeoDataFrame, filters: Filters, lang: str = "vi") -> int:
+def write_html(out: str | Path, projects: gpd.GeoDataFrame, filters: Filters, lang: str = "vi",
+               extra: Sequence[ExtraLayer] = ()) -> int:
     """Write the standalone map to ``out`` (all or nothing: nothing is written if rendering fails); return its size."""
-    data = render_html(projects, filters, lang).encode("utf-8")
+    data = render_html(projects, filters, lang, extra).encode("utf-8")
     Path(out).write_bytes(data)
     return len(data)

@@ -7,22 +7,24 @@ filter changes (projects, legend, uploads) travels in feature groups.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
 
+from geo.extra import ExtraLayer
 from geo.i18n import t
 from geo.records import located
 from geo.schema import KINDS
 from layers import areas, base, places, projects
 from layers.assets import inline_assets, link_assets
 from layers.elements import QtmapAttribution, QtmapLayer, QtmapLegend
+from layers.encoding import layer_name
 from layers.legend import legend_spec
 
 __all__ = [
     "AREA_KINDS", "BASE_ORDER", "BUILDERS", "CENTER", "FAMILY_BUILDERS", "TILES", "ZOOM", "app_map", "area_counts",
-    "base_layers", "base_map", "project_group", "standalone_map",
+    "base_layers", "base_map", "extra_group", "live_group", "project_group", "standalone_map",
 ]
 
 # The province (Cồn Cỏ included) fits a 600-px map at zoom 9.5, left of the legend.
@@ -83,13 +85,36 @@ def _attribution(m: folium.Map, text: str) -> None:
 
 
 def project_group(projects_gdf: gpd.GeoDataFrame, lang: str, area_counts: Mapping[str, int] | None = None,
-                  name: str | None = None) -> folium.FeatureGroup:
-    """Return the feature group of the (filtered) projects with the legend that describes them."""
+                  name: str | None = None, extra: Sequence[ExtraLayer] = ()) -> folium.FeatureGroup:
+    """Return the feature group of the (filtered) projects with the legend that describes them (and ``extra``)."""
     group = folium.FeatureGroup(name=name or t("layer_projects", lang), overlay=True)
     layer = projects.build(projects_gdf, "project", lang)
     layer.control = False
     layer.add_to(group)
-    QtmapLegend(legend_spec(projects_gdf, lang, dict(area_counts or {}))).add_to(group)
+    QtmapLegend(legend_spec(projects_gdf, lang, dict(area_counts or {}), extra)).add_to(group)
+    return group
+
+
+def extra_group(extra: ExtraLayer, lang: str) -> folium.FeatureGroup:
+    """Return the feature group of an uploaded layer, drawn by its kind's builder, named "Uploaded: file"."""
+    group = folium.FeatureGroup(name=layer_name(extra.title(lang)), overlay=True)
+    layer = BUILDERS[extra.kind](extra.data, extra.kind, lang)
+    layer.control = False
+    layer.add_to(group)
+    return group
+
+
+def live_group(lang: str, name: str | None = None) -> folium.FeatureGroup:
+    """The app's project group: one ``qtmap.live()`` layer fed by the app's feed component, with its legend.
+
+    Its script depends only on the language, so the map's script stays the same whatever the filters
+    (streamlit-folium then re-sends and re-renders nothing): the register arrives once through the feed
+    (:mod:`layers.packed`), each filter change as a bitset (:mod:`layers.selection`) and a legend.
+    """
+    group = folium.FeatureGroup(name=name or t("layer_projects", lang), overlay=True)
+    layer = QtmapLayer("live", [], name=name or t("layer_projects", lang))
+    layer.control = False
+    layer.add_to(group)
     return group
 
 
@@ -99,10 +124,12 @@ def area_counts(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, int]:
 
 
 def standalone_map(layers: Mapping[str, gpd.GeoDataFrame], projects_gdf: gpd.GeoDataFrame, lang: str,
-                   attribution: str = "") -> folium.Map:
-    """Return a complete map with inlined assets, for a single offline HTML file."""
+                   attribution: str = "", extra: Sequence[ExtraLayer] = ()) -> folium.Map:
+    """Return a complete map with inlined assets, for a single offline HTML file (with the uploaded ``extra``)."""
     m = base_map(layers, lang, attribution)
-    project_group(projects_gdf, lang, area_counts(layers)).add_to(m)
+    project_group(projects_gdf, lang, area_counts(layers), extra=extra).add_to(m)
+    for layer in extra:
+        extra_group(layer, lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     inline_assets(m)
     return m

@@ -29,7 +29,7 @@ from layers.encoding import columnar
 from layers.popups import ENGLISH_ONLY, mark_english
 from layers.symbols import confidence_options
 
-__all__ = ["BULK_ABOVE", "INFO_COLUMNS", "build", "symbol_options", "zone_names"]
+__all__ = ["BULK_ABOVE", "INFO_COLUMNS", "build", "prepare", "symbol_options", "zone_names"]
 
 BULK_ABOVE = 5_000  # more located projects than this: one bulk canvas layer in qtmap.js
 # Columns qtmap.js reads besides the title, tooltip and popup fields.
@@ -56,12 +56,11 @@ def symbol_options() -> dict[str, object]:
     }
 
 
-def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: str | None = None,
-          bulk_above: int | None = BULK_ABOVE) -> QtmapLayer:
-    """Return the located projects of ``gdf`` as one layer (rows without geometry are skipped).
+def prepare(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi",
+            bulk_above: int | None = BULK_ABOVE) -> tuple[gpd.GeoDataFrame, list[str], dict[str, object]]:
+    """The located projects of ``gdf`` ready for the map, the columns qtmap.js reads, and its options.
 
-    ``bulk_above``: above this many located projects qtmap.js draws them as one bulk
-    canvas layer (None: always one circle marker per project).
+    Shared by :func:`build` (one layer as script) and :mod:`layers.packed` (the register as a binary blob).
     """
     located = gdf[located_mask(gdf)].copy()
     located["_name"] = display_name(located, lang)
@@ -73,14 +72,25 @@ def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: 
     info = info_options(kind, located, lang)
     wanted = {"_name", *(c for _, c in info["popup"]), *INFO_COLUMNS, "sector", "status"}
     columns = ["_name", *[c for c in located.columns if c in wanted and c != "_name"]]
-    data = {
-        "lon": located.geometry.x.round(6).tolist(),
-        "lat": located.geometry.y.round(6).tolist(),
-        "cols": columnar(located, columns, kind, lang),
-    }
     opts = {**symbol_options(), **confidence_options(), **info}
     opts["tooltip"] = ["sector", "status"]
     opts["bulk_above"] = bulk_above
     # Several projects at one spot: a count on the symbol and one popup that lists them ("{n}" filled in qtmap.js).
     opts["stack_title"], opts["stack_back"] = t("stack_title", lang), t("stack_back", lang)
+    return located, columns, opts
+
+
+def build(gdf: gpd.GeoDataFrame, kind: str = "project", lang: str = "vi", name: str | None = None,
+          bulk_above: int | None = BULK_ABOVE) -> QtmapLayer:
+    """Return the located projects of ``gdf`` as one layer (rows without geometry are skipped).
+
+    ``bulk_above``: above this many located projects qtmap.js draws them as one bulk
+    canvas layer (None: always one circle marker per project).
+    """
+    located, columns, opts = prepare(gdf, kind, lang, bulk_above)
+    data = {
+        "lon": located.geometry.x.round(6).tolist(),
+        "lat": located.geometry.y.round(6).tolist(),
+        "cols": columnar(located, columns, kind, lang),
+    }
     return QtmapLayer("points", [data, opts], name=name or t("layer_projects", lang))

@@ -1,4 +1,4 @@
-/* qtmap map helpers: build Leaflet layers from the data that layers/*.py embed.
+/* qtmap map helpers: build Leaflet layers from the data that layers/*.py embed or the app feeds.
  *
  * Every string that comes from data is put into the page with textContent, never
  * innerHTML, so a record whose name is an HTML tag shows as text and runs nothing.
@@ -6,21 +6,28 @@
  * tooltip and one popup bound to the whole group (not one per marker); above
  * opts.bulk_above points (layers/projects.py) as one bulk canvas layer with no
  * Leaflet object per point, so a register of 100,000 projects stays interactive.
+ * In the app, the project layer is qtmap.live(): the register arrives once as a packed binary blob
+ * (layers/packed.py) and each filter change as a bitset of its rows (layers/selection.py), handed over
+ * by the feed component (layers/feed/index.html); the map's own script never changes with the filters.
  *
- * Public API (window.qtmap). The names are stable: layers/*.py emit calls to the first three, and the
- * tests (tests/test_browser.py, tests/test_bench.py) and benchmarks (bench/) rely on the last two,
- * whatever the drawing becomes.
+ * Public API (window.qtmap). The names are stable: layers/*.py emit calls to the first four, the feed
+ * component calls receive(), and the tests (tests/test_browser*.py, tests/test_bench.py) and benchmarks
+ * (bench/) rely on the last three, whatever the drawing becomes.
  *   qtmap.points(data, opts) -> L.FeatureGroup   project points from columnar data (layers/projects.py)
  *   qtmap.shapes(geojson, cols, opts), qtmap.legend(spec)   areas and places; the legend (layers/)
+ *   qtmap.live() -> L.FeatureGroup                the app's project layer, drawn from the feed (layers/maps.py)
+ *   qtmap.receive()                               the feed changed (window.parent.__qtmapFeed): redraw
  *   qtmap.count(map) -> number                    project points drawn on `map`: every point of a
  *                                                 qtmap.points() group on the map; for a bulk layer,
  *                                                 the points its last finished redraw stamped (those in
  *                                                 the view and its padding); 0 for a layer switched off
- *   qtmap.busy(map) -> boolean                    true while a bulk point layer on `map` is still
- *                                                 drawing (its redraw after a pan, zoom or adding it is
- *                                                 under way; circle markers are drawn by Leaflet's canvas
- *                                                 on the next frame); wait for false before reading
- *                                                 count() or taking a screenshot
+ *   qtmap.busy(map) -> boolean                    true while a point layer on `map` is still drawing (a bulk
+ *                                                 layer's redraw after a pan, zoom, new selection or adding
+ *                                                 it; a live layer waiting for or decoding its register;
+ *                                                 circle markers are drawn by Leaflet's canvas on the next
+ *                                                 frame); wait for false before reading count() or ids()
+ *                                                 or taking a screenshot
+ *   qtmap.ids(map) -> [id]                        the ids (column "id") of the points count() counts
  */
 (function () {
   "use strict";
@@ -179,19 +186,21 @@
    *         popup: [[label, column]...], sources: {key: url}, bulk_above: n, ...}
    * Up to opts.bulk_above points: one circle marker each on the shared canvas; above it, one BulkPoints
    * layer (same symbols, tooltip and popup) that stays fast with 100,000 points. */
-  function points(data, opts) {
+  function points(data, opts, rows) {
     var group = L.featureGroup();
-    var cols = data.cols, n = data.lon.length, r = canvas();
+    var cols = data.cols, n = rows ? rows.length : data.lon.length, r = canvas();
     var colourIdx = cols[opts.colour_by] && cols[opts.colour_by].idx;
     var statusIdx = cols[opts.status_by] && cols[opts.status_by].idx;
     group._qtmapPoints = n;
-    if (opts.bulk_above !== undefined && opts.bulk_above !== null && n > opts.bulk_above) {
-      group._qtmapBulk = new BulkPoints(data, opts, colourIdx, statusIdx);
+    group._qtmapData = data;
+    if (opts.bulk_above !== undefined && opts.bulk_above !== null && data.lon.length > opts.bulk_above) {
+      group._qtmapBulk = new BulkPoints(data, opts, colourIdx, statusIdx, rows);
       group.addLayer(group._qtmapBulk);
       return group;
     }
-    var stacks = stacksOf(data), badges = L.featureGroup();
-    for (var i = 0; i < n; i++) {
+    var stacks = stacksOf(data, rows), badges = L.featureGroup();
+    for (var j = 0; j < n; j++) {
+      var i = rows ? rows[j] : j;
       var style = pointStyle(cols, opts, i, colourIdx, statusIdx);
       style.renderer = r;
       style.bubblingMouseEvents = true;
@@ -213,16 +222,19 @@
     return group;
   }
 
-  /* Rows that share one position, per row (null when alone): stacked projects all stay reachable. */
-  function stacksOf(data) {
-    var at = {}, out = new Array(data.lon.length), i, key;
-    for (i = 0; i < data.lon.length; i++) {
+  /* Rows that share one position, per row (null when alone): stacked projects all stay reachable.
+   * `rows`: only these rows (the selection), else all. */
+  function stacksOf(data, rows) {
+    var at = {}, out = new Array(data.lon.length), i, j, key, n = rows ? rows.length : data.lon.length;
+    for (j = 0; j < n; j++) {
+      i = rows ? rows[j] : j;
       key = data.lat[i] + "," + data.lon[i];
       (at[key] = at[key] || []).push(i);
     }
-    for (i = 0; i < data.lon.length; i++) {
-      var rows = at[data.lat[i] + "," + data.lon[i]];
-      out[i] = rows.length > 1 ? rows : null;
+    for (j = 0; j < n; j++) {
+      i = rows ? rows[j] : j;
+      var same = at[data.lat[i] + "," + data.lon[i]];
+      out[i] = same.length > 1 ? same : null;
     }
     return out;
   }
@@ -272,7 +284,9 @@
   /* True while a bulk point layer on the map is still drawing (a redraw after a pan or zoom). */
   function busy(map) {
     var drawing = false;
-    map.eachLayer(function (g) { if (g._qtmapBulk && g._qtmapBulk.isDrawing()) { drawing = true; } });
+    map.eachLayer(function (g) {
+      if ((g._qtmapBulk && g._qtmapBulk.isDrawing()) || (g._qtmapLive && g._live.pending)) { drawing = true; }
+    });
     return drawing;
   }
 
@@ -280,7 +294,7 @@
   function count(map) {
     var c = 0;
     map.eachLayer(function (g) {
-      if (g._qtmapPoints === undefined) { return; }
+      if (g._qtmapPoints === undefined || g._qtmapLive) { return; }  // a live layer's points are in its inner group
       if (g._qtmapBulk) { c += g._qtmapBulk._map ? g._qtmapBulk._drawn : 0; return; }
       g.eachLayer(function (m) { if (m._map && m._qtmapRow !== undefined) { c += 1; } });
     });
@@ -297,22 +311,31 @@
   var BulkPoints = L.Layer.extend({
     options: { pane: "qtmapPoints", padding: 0.1, tolerance: 4, sliceMs: 12 },
 
-    initialize: function (data, opts, colourIdx, statusIdx) {
-      var n = data.lon.length, styles = [], byKey = {};
-      this._data = data; this._opts = opts; this._n = n; this._drawn = 0;
+    initialize: function (data, opts, colourIdx, statusIdx, rows) {
+      var n = data.lon.length, styles = [], byKey = {}, byCode = {}, i;
+      this._data = data; this._opts = opts; this._n = n; this._drawn = 0; this._drawnRows = null;
       this._style = new Uint16Array(n);
-      for (var i = 0; i < n; i++) {
-        var s = pointStyle(data.cols, opts, i, colourIdx, statusIdx);
-        var key = s.color + "|" + s.weight + "|" + s.opacity + "|" + s.dashArray + "|" + s.fillOpacity;
-        if (byKey[key] === undefined) {
-          byKey[key] = styles.length;
-          s.dash = s.dashArray ? String(s.dashArray).split(",").map(Number) : [];
-          styles.push(s);
+      var conf = data.cols.location_confidence, low = opts.low_confidence || [];
+      var lowIdx = conf && conf.idx && low.length ? conf.idx : null;
+      for (i = 0; i < n; i++) {  // a point's style follows from its (colour, status, low) codes: one lookup each
+        var code = ((colourIdx ? colourIdx[i] : 65535) * 65536 + (statusIdx ? statusIdx[i] : 65535)) * 2
+          + (lowIdx && low.indexOf(lowIdx[i]) >= 0 ? 1 : 0);
+        var k = byCode[code];
+        if (k === undefined) {
+          var s = pointStyle(data.cols, opts, i, colourIdx, statusIdx);
+          var key = s.color + "|" + s.weight + "|" + s.opacity + "|" + s.dashArray + "|" + s.fillOpacity;
+          if (byKey[key] === undefined) {
+            byKey[key] = styles.length;
+            s.dash = s.dashArray ? String(s.dashArray).split(",").map(Number) : [];
+            styles.push(s);
+          }
+          k = byCode[code] = byKey[key];
         }
-        this._style[i] = byKey[key];
+        this._style[i] = k;
       }
       this._styles = styles;
-      this._stacks = stacksOf(data);
+      if (!rows) { rows = new Int32Array(n); for (i = 0; i < n; i++) { rows[i] = i; } }
+      this._rows = rows;
       this._hit = opts.radius + 1 + this.options.tolerance;  // as Leaflet's canvas: radius + weight/2 + tolerance
     },
 
@@ -323,16 +346,9 @@
         pane.style.zIndex = 450;  // above the overlay pane (areas, 400), below markers and labels (600)
         pane.style.pointerEvents = "none";
       }
-      var n = this._n, lon = this._data.lon, lat = this._data.lat;
-      this._x0 = new Float64Array(n); this._y0 = new Float64Array(n);  // projected at zoom 0
-      var minLat = 90, maxLat = -90, minLon = 180, maxLon = -180;
-      for (var i = 0; i < n; i++) {
-        var p = map.project([lat[i], lon[i]], 0);
-        this._x0[i] = p.x; this._y0[i] = p.y;
-        if (lat[i] < minLat) { minLat = lat[i]; } if (lat[i] > maxLat) { maxLat = lat[i]; }
-        if (lon[i] < minLon) { minLon = lon[i]; } if (lon[i] > maxLon) { maxLon = lon[i]; }
-      }
-      this._bbox = n ? L.latLngBounds([minLat, minLon], [maxLat, maxLon]) : null;
+      projected(this._data, map);
+      this._x0 = this._data._x0; this._y0 = this._data._y0;  // projected at zoom 0
+      this._bbox = this._data._bbox;
       this._front = this._newCanvas(pane); this._back = this._newCanvas(pane);
       this._back.style.display = "none";
       this._tip = L.tooltip({ sticky: true, direction: "top" });
@@ -366,6 +382,16 @@
     },
 
     getBounds: function () { return this._bbox || L.latLngBounds([]); },
+
+    /* Draw only `rows` (ascending row numbers, the filter's result) from now on. */
+    setRows: function (rows) {
+      this._rows = rows;
+      if (!this._map) { return; }
+      this._map.closePopup(this._popup);
+      this._onMouseOut();
+      this._cancel();
+      this._reset();
+    },
 
     /* True while a redraw is scheduled or under way. */
     isDrawing: function () { return !!(this._frame || this._todo); },
@@ -405,9 +431,12 @@
       var b = L.bounds(min, min.add(size.multiplyBy(1 + p * 2)).round()), k = L.Browser.retina ? 2 : 1;
       var zoom = map.getZoom(), scale = map.getZoomScale(zoom, 0), o = map.getPixelOrigin(), pad = r + 2;
       var minX = b.min.x - pad, minY = b.min.y - pad, maxX = b.max.x + pad, maxY = b.max.y + pad;
-      var n = this._n, x0 = this._x0, y0 = this._y0;
-      var lx = new Float32Array(n), ly = new Float32Array(n), order = new Int32Array(n), m = 0;
-      for (var i = 0; i < n; i++) {
+      var n = this._n, x0 = this._x0, y0 = this._y0, rows = this._rows, nr = rows.length;
+      var lx = this._lx && this._lx.length === n ? this._lx : new Float32Array(n);
+      var ly = this._ly && this._ly.length === n ? this._ly : new Float32Array(n);
+      var order = new Int32Array(nr), m = 0;
+      for (var j = 0; j < nr; j++) {
+        var i = rows[j];
         var x = Math.round(x0[i] * scale) - o.x, y = Math.round(y0[i] * scale) - o.y;
         if (x < minX || x > maxX || y < minY || y > maxY) { continue; }
         lx[i] = x; ly[i] = y; order[m++] = i;
@@ -449,6 +478,7 @@
       this._front.style.display = ""; this._back.style.display = "none";
       this._view = { center: job.center, zoom: job.zoom };
       this._drawn = job.m;
+      this._drawnRows = job.order.subarray(0, job.m);
       this.fire("drawn", { count: job.m });
     },
 
@@ -507,6 +537,20 @@
       return best;
     },
 
+    /* The drawn rows at the very position of row i (ascending), or null when it is alone there. */
+    _stackAt: function (i) {
+      var g = this._cells;
+      if (!g) { return null; }
+      var x0 = this._x0, y0 = this._y0, lx = this._lx, ly = this._ly, out = [];
+      var cx = Math.floor((lx[i] - this._gx) / this._cell), cy = Math.floor((ly[i] - this._gy) / this._cell);
+      var at = cy * this._gw + cx;
+      for (var k = g.start[at]; k < g.start[at + 1]; k++) {
+        var r = g.rows[k];
+        if (x0[r] === x0[i] && y0[r] === y0[i]) { out.push(r); }
+      }
+      return out.length > 1 ? out.sort(function (a, b) { return a - b; }) : null;
+    },
+
     _onMouseMove: function (e) {
       var map = this._map;
       if (map._animatingZoom || (map.dragging && map.dragging.moving())) { return; }
@@ -514,7 +558,8 @@
       if (i === null) { this._onMouseOut(); return; }
       if (i !== this._hover) {
         this._hover = i;
-        this._tip.setContent(this._stacks[i] ? stackTooltip(this._data.cols, this._opts, this._stacks[i])
+        var stack = this._stackAt(i);
+        this._tip.setContent(stack ? stackTooltip(this._data.cols, this._opts, stack)
           : tooltipFor(this._data.cols, this._opts, i));
         map.getContainer().style.cursor = "pointer";
       }
@@ -531,7 +576,7 @@
     _onClick: function (e) {
       var i = this._rowAt(e.layerPoint);
       if (i === null) { return; }
-      var popup = this._popup, stack = this._stacks[i];
+      var popup = this._popup, stack = this._stackAt(i);
       popup.setLatLng(e.latlng).setContent(stack ? stackPopup(this._data.cols, this._opts, stack, function () {
         return popup; }) : popupFor(this._data.cols, this._opts, i)).openOn(this._map);
     }
@@ -642,5 +687,147 @@
     return ctl;
   }
 
-  window.qtmap = { points: points, shapes: shapes, legend: legend, count: count, busy: busy, layout: layout };
+  /* Positions at zoom 0 (Web Mercator, as map.project(latlng, 0)) and the bounds of `data`, computed once per
+   * data set and kept on it (a redraw, a toggle or a new selection reuses them). */
+  function projected(data, map) {
+    if (data._x0) { return; }
+    var n = data.lon.length, lon = data.lon, lat = data.lat, x0 = new Float64Array(n), y0 = new Float64Array(n);
+    var minLat = 90, maxLat = -90, minLon = 180, maxLon = -180, MAX = 1 - 1e-15, D = Math.PI / 180;
+    var crs = map.options.crs;
+    var mercator = crs === L.CRS.EPSG3857;
+    for (var i = 0; i < n; i++) {
+      var la = lat[i], lo = lon[i];
+      if (mercator) {
+        var sn = Math.max(Math.min(MAX, Math.sin(la * D)), -MAX);
+        x0[i] = 256 * (lo / 360 + 0.5);
+        y0[i] = 256 * (0.5 - Math.log((1 + sn) / (1 - sn)) / (4 * Math.PI));
+      } else {
+        var p = map.project([la, lo], 0); x0[i] = p.x; y0[i] = p.y;
+      }
+      if (la < minLat) { minLat = la; } if (la > maxLat) { maxLat = la; }
+      if (lo < minLon) { minLon = lo; } if (lo > maxLon) { maxLon = lo; }
+    }
+    data._x0 = x0; data._y0 = y0;
+    data._bbox = n ? L.latLngBounds([minLat, minLon], [maxLat, maxLon]) : null;
+  }
+
+  /* --- The live project layer of the app: the register arrives once, a filter change sends its result. ---
+   * The app (app.py) hands both to the page through a tiny Streamlit component (layers/feed/index.html),
+   * which keeps them in the app's page as window.parent.__qtmapFeed = {version, blob, blobVersion, bits,
+   * legend, seq} and calls qtmap.receive() in every frame: `blob` is the gzipped packed register of
+   * `version` (layers/packed.py), `bits` one bit per packed row (layers/selection.py), `legend` the legend
+   * of the filtered projects. The map's script never changes with the filters, so streamlit-folium
+   * never re-renders the map: the view, the layer control and the legend's state stay as they are. */
+  var lives = [], decoded = { version: null, promise: null };
+
+  function feedStore() { try { return window.parent.__qtmapFeed || null; } catch (e) { return null; } }
+
+  /* The packed register (layers/packed.py) from its gzipped bytes: typed arrays over one buffer. */
+  function decode(blob) {
+    var stream = new Blob([blob]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer().then(function (buf) {
+      var u8 = new Uint8Array(buf), dv = new DataView(buf);
+      if (String.fromCharCode(u8[0], u8[1], u8[2], u8[3]) !== "QTM1") { throw new Error("qtmap: not a packed register"); }
+      var size = dv.getUint32(4, true), base = 8 + size;
+      var header = JSON.parse(new TextDecoder().decode(u8.subarray(8, base)));
+      var TYPES = { f32: Float32Array, u8: Uint8Array, u16: Uint16Array, u32: Uint32Array };
+      var arr = function (w) { return new TYPES[w[1]](buf, base + w[0], w[2]); };
+      var cols = {};
+      Object.keys(header.cols).forEach(function (name) {
+        cols[name] = { labels: header.cols[name].labels, idx: arr(header.cols[name].idx) };
+      });
+      return { lon: arr(header.lon), lat: arr(header.lat), cols: cols, opts: header.opts, n: header.n };
+    });
+  }
+
+  /* The rows a bitset selects (bit i of byte i >> 3, least significant first), ascending. */
+  function rowsOf(bits, n) {
+    var out = new Int32Array(n), m = 0;
+    for (var i = 0; i < n; i++) { if (bits[i >> 3] & (1 << (i & 7))) { out[m++] = i; } }
+    return out.subarray(0, m);
+  }
+
+  /* Bring a live layer up to date with the feed: decode a new register, then show the selection. */
+  function feedLive(group, feed) {
+    var s = group._live;
+    if (!feed || !feed.bits) { return; }
+    if (feed.version !== s.version) {
+      s.pending = true;
+      if (feed.blobVersion !== feed.version || !feed.blob) { return; }  // the feed asks the app for it
+      if (decoded.version !== feed.version) {
+        decoded = { version: feed.version, promise: decode(feed.blob) };
+      }
+      var version = feed.version;
+      decoded.promise.then(function (data) {
+        if (s.version === version || decoded.version !== version) { return; }
+        s.version = version; s.data = data; s.seq = null;
+        feedLive(group, feedStore());
+      }, function (err) { if (window.console) { window.console.error(err); } });
+      return;
+    }
+    if (feed.seq === s.seq) { return; }
+    s.seq = feed.seq;
+    showLive(group, s.data, rowsOf(feed.bits, s.data.n), feed.legend);
+  }
+
+  function showLive(group, data, rows, spec) {
+    var s = group._live, opts = data.opts;
+    var bulk = opts.bulk_above !== undefined && opts.bulk_above !== null && data.n > opts.bulk_above;
+    if (bulk && s.inner && s.inner._qtmapData === data) {
+      s.inner._qtmapPoints = rows.length;
+      s.inner._qtmapBulk.setRows(rows);
+    } else {
+      if (s.inner) { group.removeLayer(s.inner); }
+      s.inner = points(data, opts, rows);
+      s.inner._qtmapInLive = true;
+      group.addLayer(s.inner);
+    }
+    group._qtmapPoints = rows.length;
+    group._qtmapGen += 1;
+    s.pending = false;
+    var text = JSON.stringify(spec || null);
+    if (text !== s.legendText) {
+      s.legendText = text;
+      if (s.control) { s.control.remove(); }
+      s.control = spec ? legend(spec) : null;
+      if (s.control && group._map) { s.control.addTo(group._map); }
+    }
+  }
+
+  /* The app's project layer: drawn from the feed (see above), with its legend; replaces an earlier one. */
+  function live() {
+    var group = L.featureGroup();
+    group._qtmapLive = true; group._qtmapPoints = 0; group._qtmapGen = 0;
+    group._live = { version: null, data: null, seq: null, pending: true, inner: null, control: null, legendText: null };
+    group.on("add", function () { if (group._live.control) { group._live.control.addTo(group._map); } });
+    group.on("remove", function () { if (group._live.control) { group._live.control.remove(); } });
+    lives = [group];
+    feedLive(group, feedStore());
+    return group;
+  }
+
+  /* Called by the feed component when the register or the selection changed. */
+  function receive() {
+    var feed = feedStore();
+    lives.forEach(function (g) { feedLive(g, feed); });
+  }
+
+  /* The ids (column "id") of the project points drawn on `map` (a test hook: the set, not the order). */
+  function ids(map) {
+    var out = [];
+    map.eachLayer(function (g) {
+      if (g._qtmapPoints === undefined || g._qtmapLive || !g._qtmapData) { return; }
+      var cols = g._qtmapData.cols;
+      if (g._qtmapBulk) {
+        var rows = g._qtmapBulk._map && g._qtmapBulk._drawnRows;
+        for (var j = 0; rows && j < rows.length; j++) { out.push(cell(cols, "id", rows[j])); }
+        return;
+      }
+      g.eachLayer(function (m) { if (m._map && m._qtmapRow !== undefined) { out.push(cell(cols, "id", m._qtmapRow)); } });
+    });
+    return out;
+  }
+
+  window.qtmap = { points: points, shapes: shapes, legend: legend, count: count, busy: busy, layout: layout,
+                   live: live, receive: receive, ids: ids };
 })();

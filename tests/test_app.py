@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from geo.i18n import t
 from geo.register import load_register
 from geo.schema import codes, fold, label
+from layers.packed import unpack
+from layers.selection import rows_of
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -104,9 +106,38 @@ def test_statistics_compare_the_conclusion_with_the_dataset():
     assert "P04" in set(unlocated[t("field_id", "en")])  # La La hydropower: named, not located
 
 
+_REGISTERS: dict[str, dict] = {}  # version -> unpacked register, as the page keeps it (sent once per version)
+
+
+def map_feed(at) -> tuple[dict, list[int]]:
+    """The packed register the map holds and the rows the filters select (AppTest does not run components)."""
+    feed = next(c for c in at.get("component_instance") if c.proto.component_name.endswith("qtmap_feed"))
+    args = json.loads(feed.proto.json_args)
+    special = {a.key: a.bytes for a in feed.proto.special_args}
+    if special.get("blob"):
+        _REGISTERS[args["version"]] = unpack(special["blob"])
+    register = _REGISTERS[args["version"]]
+    return register, list(rows_of(special["bits"], register["n"]))
+
+
 def map_feature_group(at) -> str:
-    """The script of the project group streamlit-folium receives (AppTest does not run the component)."""
-    return json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    """Every text of the projects the map shows (the register's cells of the selected rows), and its labels."""
+    register, rows = map_feed(at)
+    cells = [str(values[i]) for values in register["cols"].values() for i in rows]
+    labels = [str(p[0]) for p in register["opts"]["popup"]]
+    return "\n".join(cells + labels)
+
+
+def test_the_map_script_does_not_change_with_the_filters():
+    """streamlit-folium gets the same map (so re-renders nothing); only the feed's bitset changes."""
+    at = run()
+    script = at.get("component_instance")[0].proto.json_args
+    register, rows = map_feed(at)
+    at.multiselect(key="sector").set_value(["electricity"]).run()
+    assert at.get("component_instance")[0].proto.json_args == script
+    register2, rows2 = map_feed(at)
+    assert register2 is register and 0 < len(rows2) < len(rows)
+    assert {register["cols"]["sector"][i] for i in rows2} == {label("sector", "electricity", "vi")}
 
 
 def status_chart(at, lang="vi") -> dict[str, int]:

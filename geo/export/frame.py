@@ -29,6 +29,7 @@ class Shown:
     facilities: Counter = field(default_factory=Counter)
     seats: int = 0
     search_radius: bool = False
+    dropped_labels: list[str] = field(default_factory=list)  # labels left out for lack of room (legend note)
 
 
 @dataclass
@@ -44,8 +45,10 @@ class LabelRequest:
     style: str = "normal"
     offset_pt: float = 5.0  # distance from the anchor (symbol radius)
     inside: bool = False  # centred on the anchor (large polygons)
-    required: bool = True  # placed even when every position collides
+    priority: str = "project"  # class in geo.export.labels.PRIORITY: zone, seat, cluster, place, project, context
+    leader: bool = True  # may move farther out with a leader line when no position beside the symbol is free
     anchors: tuple[tuple[float, float], ...] = ()  # other anchors to try (points inside a large area)
+    within: shapely.Geometry | None = None  # an area label's box must lie inside this area (map units)
 
 
 @dataclass
@@ -58,7 +61,8 @@ class MapFrame:
     extent: tuple[float, float, float, float]
     shown: Shown = field(default_factory=Shown)
     labels: list[LabelRequest] = field(default_factory=list)
-    obstacles: list[tuple[float, float]] = field(default_factory=list)  # data points labels must not cover
+    # boxes (x0, y0, x1, y1, map units) labels must not cover, besides the point symbols: small areas
+    obstacles: list[tuple[float, float, float, float]] = field(default_factory=list)
     label_zones: bool = True
     label_clusters: bool = False
     label_projects: bool = False

@@ -12,15 +12,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib_scalebar.scalebar import ScaleBar
 
+import shapely
+
 from geo import style
-from geo.export.frame import MapFrame
+from geo.export.frame import LabelRequest, MapFrame
 from geo.export.geometry import plot_polygon_collection
-from geo.export.options import FONT, INK, OUTSIDE_COLOUR
-from geo.export.scene import from_lonlat, projected, sea_polygon, to_lonlat
+from geo.export.labels import inner_anchors, place_labels
+from geo.export.options import FONT, INK
+from geo.export.scene import from_lonlat, projected, to_lonlat
 from geo.export.text import nfc
 from geo.i18n import t
 
-__all__ = ["graticule_step", "format_degree", "draw_graticule", "draw_north_arrow", "draw_scale_bar", "draw_inset"]
+__all__ = [
+    "graticule_step", "format_degree", "draw_graticule", "draw_north_arrow", "draw_scale_bar", "INSET_LONLAT",
+    "INSET_EAST_LIMIT", "INSET_WEST_LIMIT", "INSET_CENTRE_LAT", "INSET_NAMES", "inset_extent", "draw_inset",
+]
 
 
 def graticule_step(span_deg: float) -> float:
@@ -109,42 +115,80 @@ def draw_scale_bar(ctx: MapFrame) -> None:
                                pad=0.4, font_properties={"size": 6.5 * ctx.k, "family": FONT}))
 
 
+# The inset's window, in longitude/latitude: mainland South-East Asia around Viet Nam, never east of 110°E
+# (the Natural Earth 1:110m countries have no offshore islands, so nothing east of the coast may show).
+INSET_LONLAT = (100.0, 8.2, 110.0, 23.6)
+INSET_EAST_LIMIT = 110.0
+INSET_WEST_LIMIT = 97.0  # a wide frame grows westwards to here, then shows less of the north and south
+INSET_CENTRE_LAT = 16.4
+# Countries named in the inset (ISO 3166 alpha-3 -> i18n key); the others are drawn unnamed.
+INSET_NAMES: dict[str, str] = {"VNM": "report_country_vnm", "LAO": "report_country_lao", "THA": "report_country_tha",
+                               "KHM": "report_country_khm", "CHN": "report_country_chn"}
+HIGHLIGHT = "#d62728"
+
+
+def inset_extent(aspect: float) -> tuple[float, float, float, float]:
+    """The inset's extent in the map CRS for a frame of ``aspect`` (width / height), its east edge ≤ 110°E."""
+    lon0, lat0, lon1, lat1 = INSET_LONLAT
+    fwd = from_lonlat()
+    xs, ys = fwd.transform([lon0, lon1, lon0, lon1], [lat0, lat0, lat1, lat1])
+    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    w, h = x1 - x0, y1 - y0
+    if w / h < aspect:  # wider frame: grow westwards (the east edge stays on the limit), then crop north and south
+        west = fwd.transform(INSET_WEST_LIMIT, INSET_CENTRE_LAT)[0]
+        x0 = max(x1 - h * aspect, west)
+        h = (x1 - x0) / aspect
+        cy = fwd.transform(105.0, INSET_CENTRE_LAT)[1]
+        y0, y1 = cy - h / 2, cy + h / 2
+    else:  # taller frame: grow north and south
+        cy, h = (y0 + y1) / 2, w / aspect
+        y0, y1 = cy - h / 2, cy + h / 2
+    east = min(fwd.transform(np.full(20, INSET_EAST_LIMIT), np.linspace(lat0 - 10, lat1 + 10, 20))[0])
+    shift = max(0.0, x1 - east)
+    return x0 - shift, y0, x1 - shift, y1
+
+
 def draw_inset(ax: Axes, extent: tuple[float, float, float, float], k: float, lang: str) -> None:
-    """Locator map: the province among its neighbours, with the main map's extent boxed."""
-    ax.set_facecolor(OUTSIDE_COLOUR)
-    sea = sea_polygon()
-    plot_polygon_collection(ax, [sea], facecolor=style.WATER_COLOUR, edgecolor="none", linewidth=0, zorder=1)
-    s = style.KIND_STYLES["neighbour"]
-    plot_polygon_collection(ax, projected("neighbour").geometry, facecolor=s.fill, edgecolor=s.colour,
-                            linewidth=0.4, zorder=2)
-    s = style.KIND_STYLES["province"]
-    plot_polygon_collection(ax, projected("province").geometry, facecolor=s.fill, edgecolor=s.colour,
-                            linewidth=0.6, zorder=3)
-    bx0, by0, bx1, by1 = projected("neighbour").total_bounds
-    px0, py0, px1, py1 = projected("province").total_bounds
-    bx0, by0, bx1, by1 = min(bx0, px0), min(by0, py0), max(bx1, px1), max(by1, py1)
-    x0, y0, x1, y1 = extent
-    w, h = max(bx1, x1) - min(bx0, x0), max(by1, y1) - min(by0, y0)
-    cx, cy = (max(bx1, x1) + min(bx0, x0)) / 2, (max(by1, y1) + min(by0, y0)) / 2
+    """Locator map: the province (red) within Viet Nam and its neighbours, named, with the main map's extent."""
     pos = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
-    aspect = (pos.width * fig_w) / (pos.height * fig_h)
-    half_w = max(w, h * aspect) / 2 * 1.03
-    half_h = half_w / aspect
-    ax.set_xlim(cx - half_w, cx + half_w)
-    ax.set_ylim(cy - half_h, cy + half_h)
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#d62728", linewidth=1.1,
-                           zorder=5))
-    if (x1 - x0) < 0.08 * 2 * half_w:  # a small box is hard to see: mark its centre too
-        ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=30, marker="o", facecolors="none", edgecolors="#d62728",
-                   linewidths=1.0, zorder=5)
-    for row in projected("neighbour").to_dict("records"):
-        p = row["geometry"].representative_point()
-        ax.text(p.x, p.y, nfc(row.get("name_vi")), fontsize=5 * k, color="#777777", ha="center", va="center",
-                fontstyle="italic", zorder=4, clip_on=True)
-    p = projected("province").geometry.iloc[0].representative_point()
-    ax.text(p.x, p.y, nfc(projected("province").iloc[0].get("name_vi", "Quảng Trị")).upper(), fontsize=5.5 * k,
-            color="#444444", ha="center", va="center", fontweight="bold", zorder=4, clip_on=True)
+    view = inset_extent((pos.width * fig_w) / (pos.height * fig_h))
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    ax.set_facecolor(style.WATER_COLOUR)
+    box = shapely.box(*view)
+    countries = projected("country")
+    s = style.KIND_STYLES["country"]
+    ctx = MapFrame(ax, lang, k, view)
+    for row in countries.to_dict("records"):
+        geom = row["geometry"].intersection(box)
+        if geom.is_empty:
+            continue
+        home = row.get("iso_a3") == "VNM"
+        plot_polygon_collection(ax, [geom], facecolor=style.KIND_STYLES["province"].fill if home else s.fill,
+                                edgecolor="#555555" if home else s.colour, linewidth=(0.6 if home else 0.4) * k,
+                                zorder=3 if home else 2)
+        key = INSET_NAMES.get(str(row.get("iso_a3")))
+        if key:
+            part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+            p = part.representative_point()
+            ctx.labels.append(LabelRequest(p.x, p.y, t(key, lang), 5.2 * k, "#555555" if home else "#777777",
+                                           weight="bold" if home else "normal", style="normal" if home else "italic",
+                                           inside=True, priority="context", anchors=inner_anchors(part, 15),
+                                           within=part.buffer(-1000)))
+    province = projected("province")
+    plot_polygon_collection(ax, province.geometry, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.5 * k,
+                            zorder=5)
+    x0, y0, x1, y1 = extent
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor=INK, linewidth=0.5 * k,
+                           zorder=6))
+    px0, py0, px1, py1 = province.total_bounds
+    ctx.obstacles.append((min(px0, x0), min(py0, y0), max(px1, x1), max(py1, y1)))
+    c = province.geometry.iloc[0].representative_point()
+    ctx.labels.append(LabelRequest(c.x, c.y, nfc(province.iloc[0].get("name_vi") or "Quảng Trị"), 5.5 * k, HIGHLIGHT,
+                                   weight="bold", offset_pt=max(x1 - x0, px1 - px0) / 2 / (view[2] - view[0])
+                                   * pos.width * fig_w * 72, priority="zone"))
+    place_labels(ctx, ax.figure.canvas.get_renderer(), [])
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():

@@ -72,10 +72,13 @@ def plot_line_collection(ax: Axes, geoms: Iterable[shapely.Geometry], *, colour:
 
 def plot_point_collection(ax: Axes, x: np.ndarray, y: np.ndarray, *, marker: str, size_pt: float,
                           facecolor: object, edgecolor: object, linewidth: float, linestyle: object = "solid",
-                          zorder: float = 8) -> PathCollection | None:
-    """Add points as ONE scatter PathCollection (``size_pt`` is the marker diameter in points)."""
+                          zorder: float = 8, gid: str = "symbol") -> PathCollection | None:
+    """Add points as ONE scatter PathCollection (``size_pt`` is the marker diameter in points).
+
+    ``gid`` tags the collection: labels keep off the markers of "symbol" collections (geo.export.labels).
+    """
     if not len(x):
         return None
     return ax.scatter(x, y, s=size_pt ** 2, marker=marker, facecolors=[facecolor], edgecolors=[edgecolor],
                       linewidths=linewidth, linestyles=[linestyle], zorder=zorder, clip_on=True,
-                      plotnonfinite=False)
+                      plotnonfinite=False, gid=gid)

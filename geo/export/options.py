@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from geo.extra import ExtraLayer, extra_layers
 from geo.formats import suffixes
 from geo.i18n import t
 from geo.schema import KINDS
@@ -59,7 +60,7 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """How a report map is laid out: paper, orientation, resolution, language, title, extent, layers."""
+    """How a report map is laid out: paper, orientation, resolution, language, title, extent, layers, extra layers."""
 
     paper: str = "A4"  # 'A4' or 'A3'
     orientation: str = "landscape"  # or 'portrait'
@@ -70,6 +71,7 @@ class ExportOptions:
     layers: tuple[str, ...] | None = None  # layer kinds to draw (geo.schema.KINDS); None = all
     exported: str | None = None  # export date in the footer, ISO 'YYYY-MM-DD'; None = today (fixed for baselines)
     bbox: tuple[float, float, float, float] | None = None  # the view on screen (west, south, east, north, degrees)
+    extra: tuple[ExtraLayer, ...] = ()  # uploaded layers (geo.extra), drawn over the register and in the legend
 
     def __post_init__(self) -> None:
         """Reject values a report map cannot honour, with a message that says what is valid."""
@@ -96,6 +98,7 @@ class ExportOptions:
             if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
                 raise ExportError("export_bad_bbox", value=repr(self.bbox))
             object.__setattr__(self, "bbox", (west, south, east, north))
+        object.__setattr__(self, "extra", extra_layers(self.extra))
         if self.exported is not None:
             try:
                 _dt.date.fromisoformat(str(self.exported))

@@ -40,13 +40,14 @@ def plot_neighbour(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
         if part.area > 0.04 * view.area:
             p = part.representative_point()
             ctx.labels.append(LabelRequest(p.x, p.y, nfc(row.get("name_vi")).upper(), 7.5 * ctx.k, "#8a8a8a",
-                                           style="italic", inside=True, required=False, anchors=inner_anchors(part)))
+                                           style="italic", inside=True, priority="context",
+                                           anchors=inner_anchors(part)))
     laos = laos_polygon().intersection(view)
     if laos.area > 0.04 * view.area:
         parts = list(getattr(laos, "geoms", [laos]))
         p = max(parts, key=lambda g: g.area).representative_point()
         ctx.labels.append(LabelRequest(p.x, p.y, t("report_laos", ctx.lang), 8.5 * ctx.k, "#8a8a8a", style="italic",
-                                       inside=True, required=False,
+                                       inside=True, priority="context",
                                        anchors=inner_anchors(max(parts, key=lambda g: g.area))))
 
 
@@ -125,9 +126,10 @@ def plot_area_kind(ctx: MapFrame, gdf: gpd.GeoDataFrame, kind: str, zorder: floa
         inside = poly and radius_pt > 70
         ctx.labels.append(LabelRequest(anchor.x, anchor.y, text, 6.5 * ctx.k, colour, weight="bold",
                                        offset_pt=0 if inside else radius_pt + 1.5, inside=inside,
-                                       required=kind != "industrial_cluster",
+                                       priority="cluster" if kind == "industrial_cluster" else "zone",
                                        anchors=inner_anchors(geom) if inside else ()))
-        ctx.obstacles.append((anchor.x, anchor.y))
+        if poly and radius_pt <= 10 * ctx.k:  # an area this small is a symbol at this scale: labels keep off it
+            ctx.obstacles.append(tuple(geom.bounds))
 
 
 def plot_economic_zone(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
@@ -167,9 +169,8 @@ def plot_infrastructure(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
         if n:
             ctx.shown.facilities[code] += n
     for row, xi, yi in zip(gdf.to_dict("records"), x, y, strict=True):
-        ctx.obstacles.append((xi, yi))
         ctx.labels.append(LabelRequest(xi, yi, label_text(row, ctx.lang), 5.5 * ctx.k, s.colour, style="italic",
-                                       offset_pt=5.5 * ctx.k, required=False))
+                                       offset_pt=5.5 * ctx.k, priority="place"))
 
 
 def plot_district_seat(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
@@ -186,8 +187,8 @@ def plot_district_seat(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
                           linewidth=0, zorder=8.1)
     ctx.shown.seats += len(gdf)
     for row, xi, yi in zip(gdf.to_dict("records"), x, y, strict=True):
-        ctx.obstacles.append((xi, yi))
-        ctx.labels.append(LabelRequest(xi, yi, label_text(row, ctx.lang), 7.5 * ctx.k, INK, offset_pt=4.5 * ctx.k))
+        ctx.labels.append(LabelRequest(xi, yi, label_text(row, ctx.lang), 7.5 * ctx.k, INK, offset_pt=4.5 * ctx.k,
+                                       priority="seat"))
 
 
 def plot_project(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
@@ -218,8 +219,6 @@ def plot_project(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
     ctx.shown.sectors.update(frame["sector"].replace("", None).dropna().to_list())
     ctx.shown.statuses.update(frame["status"].replace("", None).dropna().to_list())
     ctx.shown.low_confidence += int(frame["low"].sum())
-    if len(x) <= 2000:  # keep labels off the project symbols (not worth it for dense registers)
-        ctx.obstacles.extend(zip(x.tolist(), y.tolist(), strict=True))
     if ctx.label_projects and len(rows) <= 80:
         same_place: dict[tuple[float, float], list[str]] = {}
         for pid, xi, yi in zip(column(rows, "id").to_numpy(), x, y, strict=True):
@@ -227,7 +226,7 @@ def plot_project(ctx: MapFrame, gdf: gpd.GeoDataFrame) -> None:
                 same_place.setdefault((round(xi, 0), round(yi, 0)), []).append(nfc(pid))
         for (xi, yi), ids in same_place.items():
             ctx.labels.append(LabelRequest(xi, yi, ", ".join(ids), 5.5 * ctx.k, INK, offset_pt=size / 2 + 1,
-                                           required=False))
+                                           priority="project"))
 
 
 Plotter = Callable[[MapFrame, gpd.GeoDataFrame], None]

@@ -16,13 +16,14 @@ from pyproj import Transformer
 from geo import bundled, records
 from geo.export.options import MAP_CRS, NEAR_KM, ExportError, ExportOptions
 from geo.export.text import nfc
+from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters
 from geo.schema import DISTRICTS, ENTITY_KINDS, label
 
 __all__ = [
     "projected", "to_lonlat", "from_lonlat", "located_mask", "sea_polygon", "land_union", "laos_polygon",
     "Scene", "column", "label_text", "build_scene", "pad_extent", "province_extent", "FEATURE_KINDS",
-    "find_feature", "district_hull", "feature_extent", "projects_near",
+    "find_feature", "district_hull", "feature_extent", "projects_near", "extra_in_map_crs",
 ]
 
 
@@ -227,3 +228,17 @@ def projects_near(scene: Scene, feature_id: str, geom: shapely.Geometry | None, 
         idx = np.flatnonzero(scene.located)[inside]
         mask[idx] = True
     return projects[mask]
+
+
+def extra_in_map_crs(extra: ExtraLayer) -> gpd.GeoDataFrame:
+    """The located records of an uploaded layer in the map CRS, as its kind's plotter takes them.
+
+    Projects become points (a footprint's representative point, as for the register); the other
+    kinds keep their geometry.
+    """
+    gdf = extra.located.to_crs(MAP_CRS)
+    if extra.kind == "project" and len(gdf):
+        not_point = (gdf.geom_type != "Point").to_numpy()
+        if not_point.any():
+            gdf = gdf.set_geometry(gdf.geometry.where(~not_point, gdf.geometry.representative_point()))
+    return gdf.reset_index(drop=True)

@@ -14,7 +14,7 @@ import geopandas as gpd
 import shapely
 
 from geo import bundled, style
-from geo.export.frame import MapFrame
+from geo.export.frame import MapFrame, Shown
 from geo.export.furniture import draw_graticule, draw_inset, draw_north_arrow, draw_scale_bar
 from geo.export.geometry import plot_line_collection, plot_polygon_collection
 from geo.export.labels import place_labels
@@ -24,6 +24,7 @@ from geo.export.plotters import PLOTTERS
 from geo.export.scene import (
     Scene,
     build_scene,
+    extra_in_map_crs,
     feature_extent,
     find_feature,
     from_lonlat,
@@ -156,6 +157,12 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
     for kind, plotter in PLOTTERS.items():
         if options.shows(kind):
             plotter(ctx, scene.layer(kind))
+    extra_shown = []  # each uploaded layer over the register, in its kind's style, tallied apart for its legend
+    for layer in options.extra:
+        register_shown, ctx.shown = ctx.shown, Shown()
+        PLOTTERS[layer.kind](ctx, extra_in_map_crs(layer))
+        extra_shown.append((layer, ctx.shown))
+        ctx.shown = register_shown
     draw_graticule(ctx)
     draw_scale_bar(ctx)
     draw_north_arrow(ctx, (0.045, 0.86))
@@ -172,8 +179,9 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
     # --- panel: inset, legend (and the atlas table), notes
     px, py, pw, ph = rects["panel"]
     if options.orientation == "landscape":
-        inset_h = min(pw * 0.78, ph * 0.36)
-        inset = (px, py + ph - inset_h, pw, inset_h)
+        inset_h = min(pw * 0.85, ph * 0.44)
+        inset_w = min(pw, inset_h)  # about square: Viet Nam and its neighbours, not the Andaman Sea
+        inset = (px + pw - inset_w, py + ph - inset_h, inset_w, inset_h)
         legend = (px, py, pw, ph - inset_h - 5 * k)
         max_cols = 2
     else:
@@ -185,6 +193,9 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
     draw_inset(iax, extent, k, lang)
 
     rows = legend_rows(ctx.shown, scene, k)
+    for layer, shown in extra_shown:
+        if extra_rows := legend_rows(shown, scene, k):  # nothing of it in the frame: no legend rows
+            rows += [Row("heading", nfc(layer.title(lang))), *extra_rows]
     notes = list(view.notes)
     n_unlocated = int((~scene.located).sum())
     if scene.n_filtered and not len(scene.x) and not atlas:
@@ -193,6 +204,9 @@ def draw_sheet(fig: Figure, scene: Scene, view: View) -> None:
         notes.insert(0, t("report_no_projects", lang))
     if n_unlocated:
         notes.append(t("report_not_located", lang, n=n_unlocated, m=scene.n_filtered))
+    if ctx.shown.dropped_labels:  # never dropped silently
+        names = ", ".join(ctx.shown.dropped_labels[:6]) + (", …" if len(ctx.shown.dropped_labels) > 6 else "")
+        notes.append(t("report_labels_dropped", lang, n=len(ctx.shown.dropped_labels), names=names))
     notes.append(t("legend_note_approx", lang))
     note_rows = [Row("gap")] + [Row("note", n) for n in notes]
 

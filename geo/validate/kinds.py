@@ -17,6 +17,7 @@ KIND_HINTS: tuple[tuple[str, str], ...] = (
     ("occupancy_note", "industrial_park"),
     ("unit_type", "district_seat"),
     ("seat", "district_seat"),
+    ("iso_a3", "country"),
 )
 DEFAULT_KIND = "project"
 

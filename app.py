@@ -674,7 +674,8 @@ with tab_map:
         st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=["center", "zoom", "bounds", *(["last_clicked"] if editor else [])],
+              # last_clicked always: the component keeps the list it mounted with (a sign-in does not remount)
+              returned_objects=["center", "zoom", "bounds", "last_clicked"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang)

@@ -2,7 +2,10 @@
 
 A thin page: it reads keyed widgets (restored from and written to the URL), calls
 ``geo`` for loading, filtering and statistics, builds the map from ``layers`` and
-hands it to streamlit-folium. The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
+hands it to streamlit-folium, once: its script does not change with the filters. The projects go
+beside it through the feed component (layers/feed): the packed register once per session and
+version, then each filter's bitset and legend (layers/packed.py, layers/selection.py).
+The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
 QTMAP_PROJECTS=FILE shows that file instead, read-only (no store written).
 The year control shows the register as it was in year Y (``geo.timeline.state_in_year``,
 applied right after loading): the store's register follows its status timelines, a register
@@ -684,7 +687,8 @@ with tab_map:
         st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=["center", "zoom", "bounds", *(["last_clicked"] if editor else [])],
+              # last_clicked always: the component keeps the list it mounted with (a sign-in does not remount)
+              returned_objects=["center", "zoom", "bounds", "last_clicked"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang)

@@ -174,10 +174,9 @@ def feed_map(packed: Packed, bits: bytes, legend: dict[str, object]) -> None:
     s.qtmap_feed_sent = packed.version
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
-                    multi: str | None = None):
-    """Validate an uploaded file once per (content, choices, language), under a generated file name."""
+def check_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
+                 multi: str | None = None, _progress=None):
+    """Validate an uploaded file under a generated file name; ``_progress(done, total, stage)`` is told how far."""
     from geo.readers import ReadOptions
     from geo.validate import validate_file
 
@@ -185,7 +184,22 @@ def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: st
         path = Path(tmp) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(data)
         return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang,
-                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app")
+                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app",
+                             progress=_progress)
+
+
+validate_upload = st.cache_data(show_spinner=False, max_entries=8)(check_upload)  # once per content and choices
+
+
+def checked_upload(choices: tuple) -> object:
+    """The upload's report, checked once per session and choices with a progress bar (st.progress can't be cached)."""
+    key = (hashlib.sha256(choices[0]).hexdigest(), *choices[1:])
+    if st.session_state.get("upload_checked", (None,))[0] != key:
+        reading = t("rd_up_reading", choices[4], name=choices[1])
+        bar = st.progress(0.0, text=reading)  # real progress: the file read, then each check of geo.validate
+        st.session_state.upload_checked = (key, check_upload(*choices, lambda d, n, _s: bar.progress(d / n, reading)))
+        bar.empty()
+    return st.session_state.upload_checked[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -632,8 +646,7 @@ with tab_upload:
             up_sheet = st.selectbox(t("rd_up_sheet", lang), ["", *upload_sheets(uploaded.getvalue())],
                                     key="upload_sheet", format_func=lambda s: s or t("rd_up_sheet_auto", lang))
         choices = (uploaded.getvalue(), uploaded.name, up_kind, up_crs or None, lang, up_sheet, up_multi)
-        with st.spinner(t("rd_up_reading", lang, name=uploaded.name)):
-            report = validate_upload(*choices)
+        report = checked_upload(choices)
         user_layer = report.usable
         if report.exit_code == 0:
             st.success(t("upload_ok", lang, n=len(report.data)))

@@ -39,23 +39,28 @@ class StreamlitServer:
 
     ``projects`` sets ``QTMAP_PROJECTS`` (a register read at start; any inherited value is dropped);
     ``env`` adds or overrides variables (e.g. a temporary register store). The server's output goes to
-    ``log`` (tests/artifacts/streamlit-PORT.log by default). Use as a context manager or call ``stop()``.
+    ``log`` (tests/artifacts/streamlit-PORT.log by default). ``script`` is the Streamlit script to run,
+    relative to the checkout (``app.py`` by default; the benchmark's peer apps live in bench/peers/, and
+    the checkout is put on ``PYTHONPATH`` so that they import ``bench``). Use as a context manager or
+    call ``stop()``.
     """
 
     def __init__(self, projects: Path | None = None, env: Mapping[str, str] | None = None,
-                 log: Path | None = None, start_timeout: float = 60) -> None:
+                 log: Path | None = None, start_timeout: float = 60, script: str = "app.py") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         full_env.pop("QTMAP_PROJECTS", None)
         if projects:
             full_env["QTMAP_PROJECTS"] = str(projects)
+        if script != "app.py":
+            full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), full_env.get("PYTHONPATH")) if p)
         full_env.update(env or {})
         self.log = log or ARTIFACTS / f"streamlit-{self.port}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+                [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
                  "--server.address", "127.0.0.1", "--server.headless", "true"],
                 cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + start_timeout

@@ -38,14 +38,16 @@ if __name__ == "__main__" and not __package__:  # `python bench/run.py`: bench/ 
 
 from bench import browser_timing, cli_timing  # noqa: E402
 from bench.common import BENCH, OUT, machine_info, worker  # noqa: E402
+from bench.peers.measure import work_peer  # noqa: E402
+from bench.peers.table import peers_section, splice  # noqa: E402
 from bench.report import markdown  # noqa: E402
 from bench.synth import ensure_register  # noqa: E402
 
-__all__ = ["RESULTS", "STEPS", "main", "parse_args", "run", "run_size"]
+__all__ = ["RESULTS", "STEPS", "main", "parse_args", "run", "run_size", "step_peers"]
 
 RESULTS = BENCH / "RESULTS.md"
 STEPS = ("html", "inproc", "filter", "naive", "app", "export", "browser", "browser_naive", "app_browser", "bundled_app",
-         "bundled_app_browser")
+         "bundled_app_browser", "peers")
 
 
 def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
@@ -71,6 +73,7 @@ def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
                                                               naive_repeat, args.browser_timeout)),
         ("app_browser", lambda: browser_timing.step_app_browser(csv, args.browser_timeout)),
     ]
+    plan.append(("peers", lambda: step_peers(csv, args)))
     for name, fn in plan:
         if name not in steps:
             continue
@@ -81,6 +84,18 @@ def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
             res[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         log(f"N={n}: {name} done in {time.perf_counter() - t1:.1f} s: {_brief(res[name])}")
     return res
+
+
+def step_peers(csv: Path, args: argparse.Namespace) -> dict[str, object]:
+    """qtmap, the peer apps and the floor in Chromium (bench/peers/measure.py), each in its own worker process."""
+    from bench.peers.measure import KINDS
+
+    out: dict[str, object] = {}
+    for kind in KINDS:
+        out[kind] = worker("peer", ["--csv", str(csv), "--kind", kind, "--peer-repeat", str(args.peer_repeat),
+                                    "--browser-timeout", str(args.peer_timeout)],
+                           args.peer_repeat * (4 * args.peer_timeout + 60) + 180)
+    return out
 
 
 def _brief(r: dict[str, object]) -> str:
@@ -105,6 +120,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--naive-once-above", type=int, default=10_000,
                    help="above this size the naive baseline (and its browser step) runs once")
     p.add_argument("--browser-timeout", type=float, default=180, help="seconds a page may take to show its points")
+    p.add_argument("--peer-repeat", type=int, default=3, help="runs per app in the peers step (medians)")
+    p.add_argument("--peer-timeout", type=float, default=120, help="seconds an app may take to show its points")
+    p.add_argument("--readme", type=Path, default=BENCH.parent / "README.md",
+                   help="README whose peers table (between <!-- peers-table --> markers) the peers step rewrites")
     p.add_argument("--results", type=Path, default=RESULTS, help="Markdown report to write")
     p.add_argument("--out-dir", type=Path, default=OUT, help="where registers, pages and images go (bench/out)")
     p.add_argument("--json", type=Path, default=None, help="raw results to write (default: OUT-DIR/results.json)")
@@ -135,7 +154,7 @@ def run(args: argparse.Namespace, log=print) -> dict[str, object]:
     results: dict[str, object] = {"meta": machine_info(), "args": {
         "sizes": args.sizes, "repeat": args.repeat, "steps": args.steps, "seed": args.seed,
         "naive_once_above": args.naive_once_above, "naive_timeout": args.naive_timeout, "timeout": args.timeout,
-        "browser_timeout": args.browser_timeout}, "sizes": {}}
+        "browser_timeout": args.browser_timeout, "peer_repeat": args.peer_repeat}, "sizes": {}}
     t0 = time.perf_counter()
     for n in args.sizes:
         results["sizes"][str(n)] = run_size(n, args, log)
@@ -152,7 +171,14 @@ def run(args: argparse.Namespace, log=print) -> dict[str, object]:
     results["meta"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-    args.results.write_text(markdown(results), encoding="utf-8")
+    if set(args.steps) == {"peers"}:  # only the peers: keep the rest of RESULTS.md as it is
+        splice(args.results, peers_section(results))
+    else:
+        args.results.write_text(markdown(results), encoding="utf-8")
+        if "peers" in args.steps:
+            splice(args.results, peers_section(results))
+    if "peers" in args.steps and args.readme.exists():
+        splice(args.readme, peers_section(results))
     log(f"wrote {args.results} and {args.json} in {results['total_s']:.0f} s")
     return results
 
@@ -167,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
               "browser": lambda: browser_timing.work_browser(args.html, args.n, args.kind, args.repeat,
                                                              args.browser_timeout),
               "app_browser": lambda: browser_timing.work_app_browser(args.browser_timeout),
+              "peer": lambda: work_peer(args.kind, str(args.csv), args.peer_repeat, args.browser_timeout),
               }[args.worker]
         print(json.dumps(fn()))
         return 0

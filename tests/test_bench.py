@@ -195,3 +195,47 @@ def test_bulk_layer_draws_every_point_with_escaped_tooltip_and_popup(tmp_path, o
     page.wait_for_function("() => document.querySelector('.qtmap-tip b') && "
                            "document.querySelector('.qtmap-tip b').textContent === '{{ 7*7 }}'", timeout=5000)
     assert errors == [] and page.blocked == [] and page.dialogs == []
+
+
+# --- the peers step (issue 13, item 5): bench/peers/ -------------------------------------------------------
+def test_peer_helpers_count_websocket_bytes_and_process_memory():
+    import base64
+    import os
+
+    from bench.peers.measure import tree_memory, ws_bytes
+
+    payload = bytes(range(256)) * 3
+    assert ws_bytes({"response": {"opcode": 2, "payloadData": base64.b64encode(payload).decode()}}) == len(payload)
+    assert ws_bytes({"response": {"opcode": 1, "payloadData": "ngành"}}) == len("ngành".encode())
+    mem = tree_memory(os.getpid())
+    assert mem["rss"] > 10e6 and mem["hwm"] >= mem["rss"] and mem["processes"] >= 1
+
+
+def test_peers_table_has_a_row_per_figure_and_says_what_failed(tmp_path):
+    from bench.peers import table
+
+    ok = {"first_s": 2.0, "change_s": 0.5, "sent_bytes": 2e6, "heap_bytes": 80e6, "server": {"rss": 300e6}}
+    results = {"meta": {"date": "d", "commit": "c", "cores": 2, "load_avg_start": [1.0, 1.0, 1.0],
+                        "load_avg_end": [2.0, 2.0, 2.0]}, "args": {"peer_repeat": 1},
+               "sizes": {"10000": {"peers": {"qtmap": {**ok, "first_s": 1.0}, "pydeck": {**ok, "first_s": 4.0},
+                                             "cluster": {"error": "first draw not within 90 s"},
+                                             "geojson": ok, "floor": {**ok, "sent_bytes": None}}}}}
+    rows = table.peers_table(results)
+    first = next(r for r in rows if r.startswith("| 10,000 — first draw"))
+    assert "fails: first draw not within 90 s" in first and first.endswith("| 0.50× |")  # 1.0 s vs the best 2.0 s
+    assert len([r for r in rows if r.startswith("| 10,000")]) == len(table.ROWS)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{table.BEGIN}\nold\n{table.END}\nrest\n", encoding="utf-8")
+    table.splice(readme, table.peers_section(results))
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and text.startswith("intro\n") and text.endswith("rest\n") and "| 10,000 —" in text
+
+
+@pytest.mark.browser
+def test_floor_draws_every_point_and_redraws_the_filtered_ones(register, tmp_path):
+    from bench.peers.measure import measure_floor
+
+    _, csv = register
+    res = measure_floor(csv, repeat=1, timeout_s=60, out_dir=tmp_path)
+    assert res["shown"] == res["n"] == N  # the first draw drew every point (measure_floor checks each filter)
+    assert 0 < res["first_s"] < 60 and 0 < res["change_s"] < 10 and res["heap_bytes"] > 0

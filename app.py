@@ -28,6 +28,7 @@ import folium
 import geopandas as gpd
 
 from geo import bundled, editform, editing, stats
+from geo import editsession as session
 from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
@@ -35,15 +36,17 @@ from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.readers import READ_SUFFIXES
 from geo.readers.geometry import MULTI_CHOICES
 from geo.records import display_name, located
-from geo.register import bundled_references, load_register
+from geo.register import load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from geo.search import closest_names, name_index, search_names, view_of
-from geo.store import StoreError, default_location, open_store
+from geo.store import default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
+from geo.uploads import check_upload, left_out_bytes, problems_table, sheets_of
 from geo.urlstate import read_url_state, view_param
-from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
+from geo.users import Editor, Throttle
 from geo.validate import CRS_CANDIDATES
 from layers.assets import FEED_DIR, install_static
+from layers.charts import bar_chart
 from layers.htmlmap import render_html
 from layers.legend import extra_section, legend_spec
 from layers.maps import CENTER, ZOOM, app_map, area_counts, base_layers, extra_group, live_group
@@ -174,21 +177,8 @@ def feed_map(packed: Packed, bits: bytes, legend: dict[str, object]) -> None:
     s.qtmap_feed_sent = packed.version
 
 
-def check_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
-                 multi: str | None = None, _progress=None):
-    """Validate an uploaded file under a generated file name; ``_progress(done, total, stage)`` is told how far."""
-    from geo.readers import ReadOptions
-    from geo.validate import validate_file
-
-    with tempfile.TemporaryDirectory() as tmp:  # the user's file name never reaches GDAL
-        path = Path(tmp) / ("upload" + Path(name).suffix.lower())
-        path.write_bytes(data)
-        return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang,
-                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app",
-                             progress=_progress)
-
-
 validate_upload = st.cache_data(show_spinner=False, max_entries=8)(check_upload)  # once per content and choices
+upload_sheets = st.cache_data(show_spinner=False, max_entries=8)(sheets_of)
 
 
 def checked_upload(choices: tuple, digest: str) -> object:
@@ -206,28 +196,10 @@ def checked_upload(choices: tuple, digest: str) -> object:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def upload_sheets(data: bytes) -> list[str]:
-    """The sheet names of an uploaded workbook (for the sheet box)."""
-    from geo.readers import ReadError, sheet_names
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.xlsx"
-        path.write_bytes(data)
-        try:
-            return sheet_names(path)
-        except ReadError:
-            return []
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def left_out_bytes(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None,
-                   multi: str | None) -> bytes:
-    """The upload's rows with errors (its own columns plus a problem column) as a file to fix and upload again."""
-    from geo.register import write_left_out
-
-    report = validate_upload(data, name, kind, crs, lang, sheet, multi)
-    with tempfile.TemporaryDirectory() as tmp:
-        return write_left_out(report, Path(tmp) / "left_out.xlsx").read_bytes()
+def left_out_file(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None,
+                  multi: str | None) -> bytes:
+    """The upload's rows with errors as a file to fix and upload again (geo.uploads)."""
+    return left_out_bytes(validate_upload(data, name, kind, crs, lang, sheet, multi))
 
 
 @st.cache_resource(show_spinner=False)
@@ -279,10 +251,8 @@ def map_moved() -> None:
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
-    click = value.get("last_clicked")  # an editor's click on the map fills the edit form's longitude/latitude
-    if st.session_state.get("editor") and isinstance(click, dict) and click != st.session_state.get("ed_click"):
-        st.session_state.update(ed_click=click, ed_coord_mode="lonlat", ed_a=f"{click['lng']:.6f}",
-                                ed_b=f"{click['lat']:.6f}")
+    if st.session_state.get("editor"):  # an editor's click on the map fills the edit form's longitude/latitude
+        session.click_to_form(st.session_state, value.get("last_clicked"))
     bounds = value.get("bounds") or {}
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
@@ -327,132 +297,43 @@ def language_changed() -> None:
     st.session_state.map_view0 = st.session_state.get("map_view")
 
 
-def bar_chart(table: pd.DataFrame, lang: str):
-    """Horizontal bars of ``table`` (label, count): axis titles in ``lang``, whole labels, bars readable alone."""
-    import altair as alt
-
-    count = t("chart_count", lang)
-    return alt.Chart(table).mark_bar(size=18).encode(
-        x=alt.X("count:Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
-        tooltip=[alt.Tooltip("label:N", title=t("chart_category", lang)), alt.Tooltip("count:Q", title=count)],
-    ).properties(height=alt.Step(26))  # 26 px per bar, whatever the number of bars
-
-
 def unlocated_headers(lang: str) -> dict[str, str]:
     """Column headers of the table of unlocated items in ``lang``."""
     return {"kind": t("col_kind", lang), "id": t("field_id", lang), "name": t("col_name", lang),
             "district": t("field_district", lang), "sources": t("field_sources", lang)}
 
 
-# --- editing: sign-in (geo.users), the write paths (geo.editing, each checks the editor), the form (geo.editform)
+# --- editing: sign-in (geo.users), the write paths (geo.editing, each checks the editor), their state (geo.editsession)
 @st.cache_resource(show_spinner=False)
 def sign_in_throttle() -> Throttle:
     """Failed sign-ins of every session of this process, per account and per client."""
     return Throttle()
 
 
-def current_editor() -> Editor | None:
-    """The session's signed-in editor; None when anonymous or signed out after the idle time."""
-    editor = st.session_state.get("editor")
-    if editor is not None and not editor.valid():
-        st.session_state.update(editor=None, ed_expired=True)
-        return None
-    if editor is not None:
-        editor.touch()
-    return editor
-
-
-def do_sign_in(store, lang: str) -> None:
-    """Check the sign-in form (throttled); the password box is emptied whatever the outcome."""
-    s = st.session_state
-    try:
-        s.editor = sign_in(accounts_for(store), sign_in_throttle(), s.ed_user, s.ed_password,
-                           st.context.ip_address or "local", lang)
-        s.ed_signin_error = None
-    except SignInRefused as exc:
-        s.ed_signin_error = str(exc)
-    s.ed_password = ""
-
-
 def sign_in_box(store, lang: str) -> Editor | None:
     """Sidebar: Sign in (user name, password) or "Signed in as NAME" and Sign out."""
-    editor = current_editor()
+    s = st.session_state
+    editor = session.current_editor(s)
     if editor is not None:
         st.markdown(t("ed_signed_in", lang, name=md_text(editor.name)))
-        st.button(t("ed_sign_out", lang), key="ed_sign_out", on_click=lambda: st.session_state.update(editor=None))
+        st.button(t("ed_sign_out", lang), key="ed_sign_out", on_click=session.sign_out, args=(s,))
         return editor
-    if st.session_state.pop("ed_expired", False):
+    if s.pop("ed_expired", False):
         st.info(t("ed_session_expired", lang))
     with st.popover(t("ed_sign_in", lang)), st.form("ed_sign_in_form", border=False):
         st.text_input(t("ed_user_name", lang), key="ed_user")
         st.text_input(t("ed_password", lang), type="password", key="ed_password")
-        st.form_submit_button(t("ed_sign_in", lang), on_click=do_sign_in, args=(store, lang))
-    if st.session_state.get("ed_signin_error"):
-        st.error(st.session_state.ed_signin_error)
+        st.form_submit_button(t("ed_sign_in", lang), on_click=session.do_sign_in,
+                              args=(s, store, sign_in_throttle(), st.context.ip_address or "local", lang))
+    if s.get("ed_signin_error"):
+        st.error(s.ed_signin_error)
     return None
 
 
-def open_record(store) -> None:
-    """Load the picked record (or a blank form) into the form's widgets, remembering it as the conflict base."""
-    s = st.session_state
-    ident = s.get("ed_record") if s.get("ed_mode", "new") != "new" else None
-    base = store.current(ids=[ident]).get(ident) if ident else None
-    opened = editform.form_values(base)
-    s.update({f"ed_f_{f.name}": opened[f.name] for f in editform.FORM_FIELDS})
-    s.update(ed_base=base, ed_opened=opened, ed_coord_mode="lonlat", ed_a=opened["lon"], ed_b=opened["lat"],
-             ed_conflict=None, ed_reason="")
-
-
-def show_result(result, lang: str, store) -> None:
-    """After a write: a message, and the form reopened on the record as now stored."""
-    s = st.session_state
-    if isinstance(result, editing.Conflict):
-        s.update(ed_conflict=result, ed_messages=[])
-        return
-    s.ed_messages = [("success", t("ed_saved", lang, id=result.changeset_id, record=result.record_id))]
-    if s.get("ed_mode") != "new":
-        s.ed_record = result.record_id
-    open_record(store)
-
-
-def guarded(write, lang: str, store) -> None:
-    """Run one write; refusals (not signed in, a check, the store) become messages, nothing typed is lost."""
-    try:
-        show_result(write(), lang, store)
-    except (NotSignedIn, StoreError, ValueError) as exc:
-        st.session_state.ed_messages = [("error", str(exc))]
-
-
-def save_form(store, lang: str) -> None:
-    """Save: the import checks on what was typed, then add or save against the version the form opened."""
-    s = st.session_state
-    base = s.get("ed_base")
-    check = editform.check_form({f.name: s.get(f"ed_f_{f.name}") for f in editform.FORM_FIELDS},
-                                editform.Coordinates(s.ed_coord_mode, s.ed_a, s.ed_b, s.get("ed_crs")), lang,
-                                base=base, opened=s.get("ed_opened"))
-    s.ed_messages = [("error", m) for m in check.errors] + [("warning", m) for m in check.warnings]
-    if check.record is None:
-        return
-    if base is None:
-        guarded(lambda: editing.add_project(store, s.get("editor"), check.record, s.ed_reason, lang), lang, store)
-    else:
-        guarded(lambda: editing.save_record(store, s.get("editor"), base["id"], base, check.record, s.ed_reason,
-                                            lang), lang, store)
-
-
-def resolve_conflict(store, lang: str, choice: str) -> None:
-    """Keep theirs (reload), take mine or merge: saved against the newer version (another conflict if it moved)."""
-    s = st.session_state
-    c = s.ed_conflict
-    values = c.resolve(choice, {f.field: s.get(f"ed_pick_{f.field}", "mine") for f in c.fields})
-    if not values:
-        s.ed_record = c.record_id
-        open_record(store)
-        s.ed_messages = [("info", t("ed_kept_theirs", lang))]
-        return
-    guarded(lambda: editing.save_record(store, s.get("editor"), c.record_id, c.theirs, values, s.ed_reason, lang),
-            lang, store)
+def messages(key: str) -> None:
+    """The (kind, text) messages an action left in the session state under ``key``."""
+    for kind, text in st.session_state.get(key) or []:
+        getattr(st, kind)(text)
 
 
 def project_form(store, lang: str) -> None:
@@ -465,10 +346,9 @@ def project_form(store, lang: str) -> None:
         for c in (c for c in conflict.fields if c.both_changed):
             st.radio(t("ed_pick", lang, field=editform.field_label(c.field, lang)), ("mine", "theirs"),
                      horizontal=True, key=f"ed_pick_{c.field}", format_func=lambda k: t(f"ed_col_{k}", lang))
-        cols = st.columns(3)
-        for col, choice in zip(cols, ("theirs", "mine", "merge"), strict=True):
-            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=resolve_conflict,
-                       args=(store, lang, choice))
+        for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
+            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=session.resolve_conflict,
+                       args=(s, store, lang, choice))
     st.caption(t("ed_click_hint", lang) + " " + t("ed_required_note", lang))
     cols = st.columns(3)
     cols[0].radio(t("ed_coord_mode", lang), editform.COORD_MODES, key="ed_coord_mode",
@@ -489,24 +369,23 @@ def project_form(store, lang: str) -> None:
         else:
             col.text_input(f.label(lang), key=key)
     st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=save_form, args=(store, lang))
+    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=session.save_form, args=(s, store, lang))
 
 
 def edit_tab(store, lang: str) -> None:
     """The Edit tab: new project, correct or move, a status change, retire."""
     s = st.session_state
     st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire"), key="ed_mode", horizontal=True,
-             format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=open_record, args=(store,))
+             format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=session.open_record, args=(s, store))
     if "ed_base" not in s:
-        open_record(store)
+        session.open_record(s, store)
     if s.ed_mode != "new":
         current = load_projects(register)
         names = dict(zip(current["id"], display_name(current, lang), strict=True))
-        st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=open_record, args=(store,),
-                     format_func=lambda i: f"{i} – {names[i]}" if i else "—")
+        st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=session.open_record,
+                     args=(s, store), format_func=lambda i: f"{i} – {names[i]}" if i else "—")
         if not s.get("ed_record") or s.get("ed_base") is None:
             return
-    base = s.ed_base
     if s.ed_mode in ("new", "correct"):
         project_form(store, lang)
     elif s.ed_mode == "status":
@@ -514,16 +393,12 @@ def edit_tab(store, lang: str) -> None:
                      format_func=lambda c: label("status", c, lang))
         st.number_input(t("ed_status_from", lang), 1990, 2035, value=None, step=1, key="ed_status_year")
         st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-        st.button(t("ed_save", lang), key="ed_save_status", type="primary", on_click=guarded, args=(
-            lambda: editing.add_status(store, s.get("editor"), base["id"], s.ed_status, s.ed_status_year,
-                                       s.ed_reason, base["version"], lang=lang), lang, store))
+        st.button(t("ed_save", lang), key="ed_save_status", type="primary", on_click=session.save_status,
+                  args=(s, store, lang))
     else:
         st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-        st.button(t("ed_retire", lang), key="ed_retire", type="primary", on_click=guarded, args=(
-            lambda: editing.retire_record(store, s.get("editor"), base["id"], s.ed_reason, base["version"], lang),
-            lang, store))
-    for kind, text in s.get("ed_messages", []):
-        getattr(st, kind)(text)
+        st.button(t("ed_retire", lang), key="ed_retire", type="primary", on_click=session.retire, args=(s, store, lang))
+    messages("ed_messages")
 
 
 def history_tab(store, editor: Editor | None, lang: str) -> None:
@@ -534,28 +409,13 @@ def history_tab(store, editor: Editor | None, lang: str) -> None:
     pick = cols[0].selectbox(t("ed_show_set", lang), [cs.id for cs in sets], key="hist_set")
     record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"]], key="hist_record",
                                format_func=lambda i: i or "—")
-    if record:
-        rows = [(cs.id, cs.author, record, *change) for cs, *change in store.record_history(record)[::-1]]
-    else:
-        rows = [(pick, store.changeset(pick).author, *change) for change in store.changes_of(pick)] if pick else []
-    st.dataframe(editform.changes_table(rows, lang), hide_index=True, width="stretch")
+    st.dataframe(editform.changes_table(session.history_rows(store, record, pick), lang), hide_index=True,
+                 width="stretch")
     if editor is not None and pick:
         st.text_input(t("ed_reason", lang) + " *", key="hist_reason")
-        st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=revert_now, args=(store, pick, lang))
-    for kind, text in st.session_state.get("hist_messages", []):
-        getattr(st, kind)(text)
-
-
-def revert_now(store, changeset: int, lang: str) -> None:
-    """Revert one change set (as a new one) for a signed-in editor; fields changed later are kept and listed."""
-    s = st.session_state
-    try:
-        new, conflicts = editing.revert_changeset(store, s.get("editor"), changeset, s.hist_reason, lang)
-        s.hist_messages = [("info", line) for line in conflicts] + (
-            [("success", t("ed_reverted", lang, id=changeset, new=new))] if new else
-            [("warning", t("store_revert_nothing", lang, id=changeset))])
-    except (NotSignedIn, StoreError) as exc:
-        s.hist_messages = [("error", str(exc))]
+        st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=session.revert_now,
+                  args=(st.session_state, store, pick, lang))
+    messages("hist_messages")
 
 
 def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
@@ -573,13 +433,7 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 
     def commit() -> None:
         with st.spinner(t("ed_committing", lang)):
-            try:
-                ident, _ = editing.merge_upload(store, s.get("editor"), incoming, fields, s.ed_merge_reason,
-                                                uploaded.name, digest,
-                                                retire_absent, lang)
-                s.ed_merge_message = ("success", t("ed_committed", lang, id=ident))
-            except (NotSignedIn, StoreError) as exc:
-                s.ed_merge_message = ("error", str(exc))
+            session.commit_merge(s, store, incoming, fields, uploaded.name, digest, retire_absent, lang)
 
     st.button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
     if s.get("ed_merge_message"):
@@ -656,15 +510,12 @@ with tab_upload:
             st.success(t("upload_ok", lang, n=len(report.data)))
         elif user_layer is not None:  # some rows with errors: the rest is used, loudly
             st.warning(t("rd_up_partial", lang, n=int(report.unusable().sum()), m=len(user_layer)))
-            st.download_button(t("rd_up_left_out", lang), lambda: left_out_bytes(*choices),
+            st.download_button(t("rd_up_left_out", lang), lambda: left_out_file(*choices),
                                f"{Path(uploaded.name).stem}.left_out.xlsx", on_click="ignore", key="dl_left_out")
         else:
             st.error(t("upload_problems", lang, n=len(report.errors) or 1))
         if report.problems:
-            st.dataframe(pd.DataFrame([{
-                t("rd_up_col_where", lang): p.where, t("rd_up_col_column", lang): report.column_name(p.field),
-                t("rd_up_col_value", lang): p.value, t("rd_up_col_severity", lang): t(f"rd_up_{p.severity}", lang),
-                t("rd_up_col_message", lang): p.message} for p in report.problems]), hide_index=True, width="stretch")
+            st.dataframe(problems_table(report, lang), hide_index=True, width="stretch")
         if report.notes:
             st.info("\n".join(f"- {note.line()}" for note in report.notes))
         if editor is not None and up_kind == "project" and user_layer is not None:

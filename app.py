@@ -659,7 +659,7 @@ with tab_download:
                 from geo.export import ExportOptions
 
                 view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
+                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra, areas=zones,
                                                             **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
                 write(out, projects, filters, extra=extra)

@@ -40,7 +40,7 @@ def area_at(areas: gpd.GeoDataFrame | None, click: object) -> str | None:
     located = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
     inside = located[located.geometry.contains(point)]
     if len(inside):
-        return str(inside.loc[inside.geometry.area.idxmin(), "id"])  # the smallest: a park inside a zone
+        return str(inside.loc[inside.to_crs("EPSG:32648").area.idxmin(), "id"])  # the smallest: a park in a zone
     metric = located.to_crs("EPSG:32648")
     distance = metric.geometry.distance(gpd.GeoSeries([point], crs="EPSG:4326").to_crs("EPSG:32648").iloc[0])
     if not len(distance) or distance.min() > PICK_KM * 1000:
@@ -124,3 +124,4 @@ def resolve_area_conflict(s: State, store, lang: str, choice: str) -> None:
         return
     _guarded(s, store, lambda: editing.save_record(store, s.get("editor"), c.record_id, c.theirs, values,
                                                    s.get("ar_reason", ""), lang), lang)
+

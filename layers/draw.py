@@ -59,12 +59,16 @@ class DrawTexts(MacroElement):
     _template = Template("{% macro script(this, kwargs) %}{{ this.script }}{% endmacro %}")
 
 
+def _served(draw: Draw, base_url: str) -> Draw:
+    draw.default_js = [("leaflet_draw_js", f"{base_url}leaflet_draw.js")]
+    draw.default_css = [("leaflet_draw_css", f"{base_url}leaflet_draw.css")]
+    return draw
+
+
 def draw_control(lang: str, base_url: str) -> list[MacroElement]:
     """The elements to add to the map: the toolbar texts and the Draw control (polygon and rectangle only)."""
     draw = Draw(position="topleft", show_geometry_on_click=False,
                 draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False,
                               "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": {}},
                 edit_options={"edit": True, "remove": True})
-    draw.default_js = [("leaflet_draw_js", f"{base_url}leaflet_draw.js")]
-    draw.default_css = [("leaflet_draw_css", f"{base_url}leaflet_draw.css")]
-    return [DrawTexts(lang), draw]
+    return [DrawTexts(lang), _served(draw, base_url)]

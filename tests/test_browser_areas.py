@@ -129,3 +129,4 @@ def test_an_editor_draws_a_clusters_footprint_and_another_session_sees_it(store_
                              capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert history.returncode == 0, history.stderr
     assert re.search(r"^\d+  \S+  ana  edit  .*vẽ theo quy hoạch \(thử\)", history.stdout, re.M), history.stdout
+

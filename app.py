@@ -571,7 +571,11 @@ if store is not None and st.session_state.get("hist_dialog") in record_ids:  # u
     record_history(store, st.session_state.hist_dialog, lang)
 tab_map, tab_stats, tab_upload, tab_download, *tab_more = st.tabs(
     [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)]
-    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []))
+    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []),
+    key="tab", on_change="rerun")  # lazy: the statistics, downloads and history run only while their tab is open
+for widget in ("dl_view", "hist_set", "hist_record", "hist_reason"):  # a closed tab's widgets keep their state
+    if widget in st.session_state:
+        st.session_state[widget] = st.session_state[widget]
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
@@ -639,72 +643,74 @@ with tab_map:
     feed_map(packed, bits, legend)
 
 with tab_stats:
-    reported, unlocated = register_tables(data_key, projects, lang)
-    st.subheader(t("stats_reported", lang))
-    st.dataframe(reported, hide_index=True, width="stretch")
-    st.caption(t("stats_gap_note", lang))
-    st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
-    st.subheader(t("stats_filtered", lang, n=len(shown)))
-    cols = st.columns(2)
-    titles = [t("filter_sector", lang), t("filter_status", lang), t("filter_district", lang), t("filter_zone", lang)]
-    for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
-                                           strict=True)):
-        with cols[i % 2]:
-            st.markdown(f"**{title}**")
-            if len(table):
+    if tab_stats.open:
+        reported, unlocated = register_tables(data_key, projects, lang)
+        st.subheader(t("stats_reported", lang))
+        st.dataframe(reported, hide_index=True, width="stretch")
+        st.caption(t("stats_gap_note", lang))
+        st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
+        st.subheader(t("stats_filtered", lang, n=len(shown)))
+        cols = st.columns(2)
+        titles = [t(f"filter_{name}", lang) for name in ("sector", "status", "district", "zone")]
+        for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
+                                               strict=True)):
+            with cols[i % 2]:
+                st.markdown(f"**{title}**")
+                if len(table):
+                    st.altair_chart(bar_chart(table, lang), width="stretch")
+                else:
+                    st.caption(t("report_none", lang))
+        for x in extra:
+            st.subheader(t("extra_stats", lang, title=x.title(lang)))
+            st.caption(t("extra_stats_note", lang))
+            if len(table := x.counts(lang)):
                 st.altair_chart(bar_chart(table, lang), width="stretch")
-            else:
-                st.caption(t("report_none", lang))
-    for x in extra:
-        st.subheader(t("extra_stats", lang, title=x.title(lang)))
-        st.caption(t("extra_stats_note", lang))
-        if len(table := x.counts(lang)):
-            st.altair_chart(bar_chart(table, lang), width="stretch")
-    st.subheader(t("stats_by_year", lang))
-    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
-    st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
-                 width="stretch")
-    st.subheader(t("stats_unlocated", lang))
-    st.dataframe(unlocated, hide_index=True, width="stretch")
+        st.subheader(t("stats_by_year", lang))
+        by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
+        st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
+                     width="stretch")
+        st.subheader(t("stats_unlocated", lang))
+        st.dataframe(unlocated, hide_index=True, width="stretch")
 
 with tab_download:
-    st.caption(filters.describe(lang, zone_names))
-    name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
+    if tab_download.open:
+        st.caption(filters.describe(lang, zone_names))
+        name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
 
-    # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
-    REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
+        # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
+        REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
-    bounds = st.session_state.get("map_bounds")
-    use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
+        bounds = st.session_state.get("map_bounds")
+        use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
 
-    def _export(fmt: OutputFormat) -> bytes:
-        """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
-        if fmt.family == "html":
-            return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
-        write = fmt.load_writer()
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"export{fmt.suffix}"
-            if fmt.family == "report":
-                from geo.export import ExportOptions
+        def _export(fmt: OutputFormat) -> bytes:
+            """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
+            if fmt.family == "html":
+                return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
+            write = fmt.load_writer()
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"export{fmt.suffix}"
+                if fmt.family == "report":
+                    from geo.export import ExportOptions
 
-                view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
-                                                            **REPORT_OPTIONS.get(fmt.suffix, {})))
-            else:
-                write(out, projects, filters, extra=extra)
-            return out.read_bytes()
+                    view = bounds if use_view and bounds else None  # the map's view (west, south, east, north)
+                    write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
+                                                                **REPORT_OPTIONS.get(fmt.suffix, {})))
+                else:
+                    write(out, projects, filters, extra=extra)
+                return out.read_bytes()
 
-    cols = st.columns(len(FAMILIES))
-    for column, family in zip(cols, FAMILIES, strict=True):
-        for suffix in suffixes(family):
-            fmt = FORMATS[suffix]
-            column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
-                                   lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
-                                   key=f"dl_{suffix[1:]}")
+        cols = st.columns(len(FAMILIES))
+        for column, family in zip(cols, FAMILIES, strict=True):
+            for suffix in suffixes(family):
+                fmt = FORMATS[suffix]
+                column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
+                                       lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
+                                       key=f"dl_{suffix[1:]}")
 
 if editor is not None:
     with tab_more[0]:
         edit_tab(store, lang)
-if store is not None:
+if store is not None and tab_more[-1].open:
     with tab_more[-1]:
         history_tab(store, editor, lang)

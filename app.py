@@ -27,7 +27,7 @@ from streamlit_folium import st_folium
 import folium
 import geopandas as gpd
 
-from geo import areaform, bundled, editform, editing, stats
+from geo import areaform, bundled, editform, stats
 from geo import areasession as area_session
 from geo import editsession as session
 from geo.extra import ExtraLayer
@@ -147,9 +147,10 @@ def filtered(source: tuple[object, ...], year: int, key: tuple[tuple[str, str], 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def packed_register(key: tuple[object, ...], _projects: gpd.GeoDataFrame, _timeline: pd.DataFrame,
-                    lang: str) -> Packed:
-    """The register as the map's binary blob (layers/packed.py), built once per (source, year, language)."""
-    return pack(with_timeline_text(_projects, _timeline, lang), lang, key)
+                    lang: str, history: bool) -> Packed:
+    """The register as the map's blob (layers/packed.py), once per (source, year, language); history: popup links."""
+    return pack(with_timeline_text(_projects, _timeline, lang), lang, key,
+                history=t("hi_popup_link", lang) if history else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -217,7 +218,7 @@ def static_assets() -> Path:
 
 
 # --- state: URL query string <-> widgets ----------------------------------------------------------
-def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
+def init_state(zone_ids: tuple[str, ...], years: tuple[int, int], ids: frozenset[str]) -> None:
     """On a session's first run, set the widgets from the URL (``geo.urlstate``: every parameter checked).
 
     Values the data does not allow (unknown codes, a year outside ``years``, a view off the
@@ -233,6 +234,10 @@ def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
         year=years[1] if f.year is None else f.year, qtmap_init=True, ignored=state.ignored,
         legacy_years=state.legacy_years, map_view0=state.view, map_view=state.view,
     )
+    if state.history in ids:  # a history=ID link: that record's history opens (ids: none without a store)
+        st.session_state.update(hist_record=state.history, hist_dialog=state.history)
+    elif state.history:
+        st.session_state.ignored = (*state.ignored, f"history={state.history[:40]}")
 
 
 def current_filters(latest: int) -> Filters:
@@ -464,8 +469,7 @@ def history_tab(store, editor: Editor | None, lang: str) -> None:
     pick = cols[0].selectbox(t("ed_show_set", lang), [cs.id for cs in sets], key="hist_set")
     record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"], *zones["id"]],
                                key="hist_record", format_func=lambda i: i or "—")
-    st.dataframe(editform.changes_table(session.history_rows(store, record, pick), lang), hide_index=True,
-                 width="stretch")
+    st.dataframe(session.history_table(store, record, pick, lang), hide_index=True, width="stretch")
     if editor is not None and pick:
         st.text_input(t("ed_reason", lang) + " *", key="hist_reason")
         st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=session.revert_now,
@@ -473,13 +477,32 @@ def history_tab(store, editor: Editor | None, lang: str) -> None:
     messages("hist_messages")
 
 
+def record_history(store, ident: str, lang: str) -> None:
+    """A dialog over the map, opened by a popup's link (or a history=ID link): that record's changes, for anyone."""
+    def body() -> None:
+        history = store.record_history(ident)
+        if history:
+            st.dataframe(editform.record_history_table(history, lang), hide_index=True, width="stretch")
+        else:
+            st.info(t("hi_none", lang, id=md_text(ident)))
+        st.caption(t("hi_see_tab", lang))
+
+    st.dialog(t("hi_title", lang, id=md_text(ident)), width="large",
+              on_dismiss=lambda: session.close_history(st.session_state))(body)()
+
+
 def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
-    """Upload tab, for editors: the preview (new / changed / unchanged / absent) and Commit with a reason."""
+    """Upload tab, for editors: the preview (new / changed / unchanged / absent), Commit with a reason, or Cancel."""
     s = st.session_state
-    incoming, fields = editform.upload_records(report)
     st.subheader(t("ed_merge_title", lang))
+    if s.get("ed_merge_cancelled") == digest:  # this file's preview was cancelled: nothing written
+        st.info(t("hi_merge_cancelled", lang))
+        st.button(t("hi_merge_again", lang), key="ed_merge_again", on_click=session.merge_again, args=(s,))
+        return
+    incoming, fields = editform.upload_records(report)
     retire_absent = st.checkbox(t("ed_retire_absent", lang), key="ed_retire_absent")
-    diff = editing.preview_upload(store, incoming, fields, retire_absent)
+    with st.spinner(t("hi_previewing", lang, n=len(incoming))):
+        diff = session.merge_preview(s, store, incoming, fields, retire_absent, digest)
     st.markdown(t("ed_preview_counts", lang, **diff.counts()))
     current = load_projects(register)
     names = dict(zip(current["id"], current["name_vi"], strict=True))
@@ -490,7 +513,9 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
         with st.spinner(t("ed_committing", lang)):
             session.commit_merge(s, store, incoming, fields, uploaded.name, digest, retire_absent, lang)
 
-    st.button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
+    cols = st.columns([1, 1, 6])
+    cols[0].button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
+    cols[1].button(t("hi_merge_cancel", lang), key="ed_merge_cancel", on_click=session.merge_cancel, args=(s, digest))
     if s.get("ed_merge_message"):
         getattr(st, s.ed_merge_message[0])(s.ed_merge_message[1])
 
@@ -505,8 +530,9 @@ layers = load_layers(AREAS)
 zones = load_zones(AREAS)
 timeline = load_timeline(register)
 years = year_range(load_projects(register), timeline)
-init_state(tuple(zones["id"]), years)
 store = open_store(register[1]) if register[0] == "store" else None  # a register from a file is read-only
+record_ids = frozenset(load_projects(register)["id"]) | frozenset(zones["id"]) if store is not None else frozenset()
+init_state(tuple(zones["id"]), years, record_ids)
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True,
@@ -540,9 +566,16 @@ n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
+session.history_asked(st.session_state, record_ids)  # a popup's history link was clicked
+if store is not None and st.session_state.get("hist_dialog") in record_ids:  # until dismissed (or a history=ID link)
+    record_history(store, st.session_state.hist_dialog, lang)
 tab_map, tab_stats, tab_upload, tab_download, *tab_more = st.tabs(
     [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)]
-    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []))
+    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []),
+    key="tab", on_change="rerun")  # lazy: the statistics, downloads and history run only while their tab is open
+for widget in ("dl_view", "hist_set", "hist_record", "hist_reason"):  # a closed tab's widgets keep their state
+    if widget in st.session_state:
+        st.session_state[widget] = st.session_state[widget]
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
@@ -604,78 +637,80 @@ with tab_map:
               returned_objects=["center", "zoom", "bounds", "last_clicked", "all_drawings"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
-    packed = packed_register(data_key, projects, timeline, lang)
+    packed = packed_register(data_key, projects, timeline, lang, store is not None and not replaced)
     bits, legend = map_selection((*data_key, filter_key), packed, shown, lang)
     legend = {**legend, "sections": [*legend["sections"], *(extra_section(x, lang) for x in extra)]}  # not cached
     feed_map(packed, bits, legend)
 
 with tab_stats:
-    reported, unlocated = register_tables(data_key, projects, lang)
-    st.subheader(t("stats_reported", lang))
-    st.dataframe(reported, hide_index=True, width="stretch")
-    st.caption(t("stats_gap_note", lang))
-    st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
-    st.subheader(t("stats_filtered", lang, n=len(shown)))
-    cols = st.columns(2)
-    titles = [t("filter_sector", lang), t("filter_status", lang), t("filter_district", lang), t("filter_zone", lang)]
-    for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
-                                           strict=True)):
-        with cols[i % 2]:
-            st.markdown(f"**{title}**")
-            if len(table):
+    if tab_stats.open:
+        reported, unlocated = register_tables(data_key, projects, lang)
+        st.subheader(t("stats_reported", lang))
+        st.dataframe(reported, hide_index=True, width="stretch")
+        st.caption(t("stats_gap_note", lang))
+        st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
+        st.subheader(t("stats_filtered", lang, n=len(shown)))
+        cols = st.columns(2)
+        titles = [t(f"filter_{name}", lang) for name in ("sector", "status", "district", "zone")]
+        for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
+                                               strict=True)):
+            with cols[i % 2]:
+                st.markdown(f"**{title}**")
+                if len(table):
+                    st.altair_chart(bar_chart(table, lang), width="stretch")
+                else:
+                    st.caption(t("report_none", lang))
+        for x in extra:
+            st.subheader(t("extra_stats", lang, title=x.title(lang)))
+            st.caption(t("extra_stats_note", lang))
+            if len(table := x.counts(lang)):
                 st.altair_chart(bar_chart(table, lang), width="stretch")
-            else:
-                st.caption(t("report_none", lang))
-    for x in extra:
-        st.subheader(t("extra_stats", lang, title=x.title(lang)))
-        st.caption(t("extra_stats_note", lang))
-        if len(table := x.counts(lang)):
-            st.altair_chart(bar_chart(table, lang), width="stretch")
-    st.subheader(t("stats_by_year", lang))
-    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
-    st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
-                 width="stretch")
-    st.subheader(t("stats_unlocated", lang))
-    st.dataframe(unlocated, hide_index=True, width="stretch")
+        st.subheader(t("stats_by_year", lang))
+        by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
+        st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
+                     width="stretch")
+        st.subheader(t("stats_unlocated", lang))
+        st.dataframe(unlocated, hide_index=True, width="stretch")
 
 with tab_download:
-    st.caption(filters.describe(lang, zone_names))
-    name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
+    if tab_download.open:
+        st.caption(filters.describe(lang, zone_names))
+        name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
 
-    # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
-    REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
+        # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
+        REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
-    bounds = st.session_state.get("map_bounds")
-    use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
+        bounds = st.session_state.get("map_bounds")
+        use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
 
-    def _export(fmt: OutputFormat) -> bytes:
-        """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
-        if fmt.family == "html":
-            return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
-        write = fmt.load_writer()
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"export{fmt.suffix}"
-            if fmt.family == "report":
-                from geo.export import ExportOptions
+        def _export(fmt: OutputFormat) -> bytes:
+            """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
+            if fmt.family == "html":
+                return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
+            write = fmt.load_writer()
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"export{fmt.suffix}"
+                if fmt.family == "report":
+                    from geo.export import ExportOptions
 
-                view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra, areas=zones,
-                                                            **REPORT_OPTIONS.get(fmt.suffix, {})))
-            else:
-                write(out, projects, filters, extra=extra)
-            return out.read_bytes()
+                    view = bounds if use_view and bounds else None  # the map's view (west, south, east, north)
+                    write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra, areas=zones,
+                                                                **REPORT_OPTIONS.get(fmt.suffix, {})))
+                else:
+                    write(out, projects, filters, extra=extra)
+                return out.read_bytes()
 
-    cols = st.columns(len(FAMILIES))
-    for column, family in zip(cols, FAMILIES, strict=True):
-        for suffix in suffixes(family):
-            fmt = FORMATS[suffix]
-            column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
-                                   lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
-                                   key=f"dl_{suffix[1:]}")
+        cols = st.columns(len(FAMILIES))
+        for column, family in zip(cols, FAMILIES, strict=True):
+            for suffix in suffixes(family):
+                fmt = FORMATS[suffix]
+                column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
+                                       lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
+                                       key=f"dl_{suffix[1:]}")
 
 if editor is not None:
     with tab_more[0]:
         edit_tab(store, lang)
-if store is not None:
+if store is not None and tab_more[-1].open:
     with tab_more[-1]:
         history_tab(store, editor, lang)

@@ -29,7 +29,8 @@ from geo.store import StoreError
 from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
 
 __all__ = ["current_editor", "do_sign_in", "sign_out", "click_to_form", "open_record", "guarded", "save_form",
-           "resolve_conflict", "save_status", "retire", "revert_now", "commit_merge", "history_rows"]
+           "resolve_conflict", "save_status", "retire", "revert_now", "commit_merge", "merge_preview", "merge_cancel",
+           "merge_again", "history_table", "history_asked", "close_history"]
 
 State = MutableMapping[str, object]
 
@@ -161,14 +162,60 @@ def commit_merge(s: State, store, incoming: dict[str, dict[str, object]], fields
         s["ed_merge_message"] = ("error", str(exc))
 
 
-def history_rows(store, record: str | None, changeset: int | None) -> list[tuple]:
-    """The History view's changes, one record's (newest first) or one change set's.
+def merge_preview(s: State, store, incoming: dict[str, dict[str, object]], fields: tuple[str, ...],
+                  retire_absent: bool, digest: str):
+    """What merging the upload would change, computed once per file, choice and register version (reruns reuse it)."""
+    key = (digest, fields, retire_absent, store.location, store.version())
+    kept = s.get("ed_merge_preview")
+    if not (isinstance(kept, tuple) and kept[0] == key):
+        kept = (key, editing.preview_upload(store, incoming, fields, retire_absent))
+        s["ed_merge_preview"] = kept
+    return kept[1]
 
-    Rows of (set, editor, record, field, old, new).
+
+def merge_cancel(s: State, digest: str) -> None:
+    """Cancel: the previewed upload (by its SHA-256) is set aside without writing; its reason box is emptied."""
+    s.update(ed_merge_cancelled=digest, ed_merge_reason="", ed_merge_message=None)
+
+
+def merge_again(s: State) -> None:
+    """Show the merge preview of the upload again after a Cancel."""
+    s["ed_merge_cancelled"] = None
+
+
+def history_table(store, record: str | None, changeset: int | None, lang: str):
+    """The History view's changes, as a table people read.
+
+    One record's (change set, time, editor, reason, field, old → new; newest first), else one change set's
+    (change set, editor, record, field, old → new).
     """
     if record:
-        return [(cs.id, cs.author, record, *change) for cs, *change in store.record_history(record)[::-1]]
+        return editform.record_history_table(store.record_history(record), lang)
+    rows = []
     if changeset:
         author = store.changeset(changeset).author
-        return [(changeset, author, *change) for change in store.changes_of(changeset)]
-    return []
+        rows = [(changeset, author, *change) for change in store.changes_of(changeset)]
+    return editform.changes_table(rows, lang)
+
+
+def history_asked(s: State, ids) -> str | None:
+    """The record whose history a popup's link asked for (once per click), or None.
+
+    The map's feed component sets its value to ``{"history": ID, "at": N}`` when a popup's
+    history link is clicked; ``ids`` (the register's) bounds what may be asked for. The record
+    is also picked in the History tab, and ``hist_dialog`` holds it until the dialog is dismissed.
+    """
+    value = s.get("qtmap_feed")
+    if not isinstance(value, dict) or value.get("at") is None or value.get("at") == s.get("hist_asked"):
+        return None
+    s["hist_asked"] = value.get("at")
+    ident = value.get("history")
+    if not isinstance(ident, str) or ident not in set(ids):
+        return None
+    s.update(hist_record=ident, hist_dialog=ident)
+    return ident
+
+
+def close_history(s: State) -> None:
+    """The record's history dialog was dismissed: it stays closed on the next reruns."""
+    s["hist_dialog"] = None

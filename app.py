@@ -48,7 +48,7 @@ from geo.users import Editor, Throttle
 from geo.validate import CRS_CANDIDATES
 from layers.assets import FEED_DIR, STATIC_URL, install_static
 from layers.charts import bar_chart
-from layers.draw import draw_control
+from layers.draw import drag_marker, draw_control
 from layers.htmlmap import render_html
 from layers.legend import extra_section, legend_spec
 from layers.maps import CENTER, ZOOM, app_map, area_counts, base_layers, extra_group, live_group
@@ -268,8 +268,8 @@ def map_moved() -> None:
         if not value.get("all_drawings"):  # (not while drawing its footprint)
             area_session.pick_at(st.session_state, open_store(default_location()), load_zones(AREAS),
                                  value.get("last_clicked"))
-    elif st.session_state.get("editor"):  # an editor's click on the map fills the edit form's longitude/latitude
-        session.click_to_form(st.session_state, value.get("last_clicked"))
+    elif st.session_state.get("editor"):  # an editor's click, or the opened marker's drag, fills lon/lat
+        session.map_to_form(st.session_state, value)
     bounds = value.get("bounds") or {}
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
@@ -629,12 +629,15 @@ with tab_map:
         for element in draw_control(lang, STATIC_URL):
             element.add_to(m)
     groups = [live_group(lang), *(extra_group(x, lang) for x in extra)]  # the live group: the map renders once
+    if editor is not None and (point := session.drag_point(st.session_state)):  # Correct or move: drag it
+        groups.append(drag_marker(*point, t("ed_drag_marker", lang)))
     if editor is not None and st.session_state.get("ed_click"):
         st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
               # last_clicked always: the component keeps the list it mounted with (a sign-in does not remount)
-              returned_objects=["center", "zoom", "bounds", "last_clicked", "all_drawings"],
+              returned_objects=["center", "zoom", "bounds", "last_clicked", "all_drawings",
+                                "last_active_drawing"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang, store is not None and not replaced)

@@ -16,6 +16,10 @@ True
 >>> click_to_form(s, {"lng": 107.1, "lat": 16.75})
 >>> s["ed_a"], s["ed_b"]
 ('107.100000', '16.750000')
+>>> map_to_form(s, {"last_active_drawing": {"type": "Feature", "geometry": {"type": "Point",
+...             "coordinates": [107.2, 16.8]}}})
+>>> s["ed_a"], s["ed_b"]
+('107.200000', '16.800000')
 
 """
 
@@ -28,7 +32,8 @@ from geo.i18n import t
 from geo.store import StoreError
 from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
 
-__all__ = ["current_editor", "do_sign_in", "sign_out", "click_to_form", "open_record", "guarded", "save_form",
+__all__ = ["current_editor", "do_sign_in", "sign_out", "click_to_form", "drag_to_form", "map_to_form", "drag_point",
+           "open_record", "guarded", "save_form",
            "resolve_conflict", "save_status", "retire", "revert_now", "commit_merge", "merge_preview", "merge_cancel",
            "merge_again", "history_table", "history_asked", "close_history"]
 
@@ -65,6 +70,36 @@ def click_to_form(s: State, click: object) -> None:
     """A click on the map (``{"lng", "lat"}``) fills the edit form's longitude/latitude, once per new click."""
     if isinstance(click, dict) and click != s.get("ed_click"):
         s.update(ed_click=click, ed_coord_mode="lonlat", ed_a=f"{click['lng']:.6f}", ed_b=f"{click['lat']:.6f}")
+
+
+def drag_to_form(s: State, feature: object) -> None:
+    """A dragged marker (streamlit-folium's ``last_active_drawing``, a GeoJSON Point) fills lon/lat, once per drop.
+
+    Written from the map's ``on_change`` callback, i.e. before the form's widgets are made on the
+    rerun, like a click; Save then compares these boxes with the ones the record opened with.
+    """
+    try:
+        lon, lat = feature["geometry"]["coordinates"][:2]  # type: ignore[index]
+        point = feature["geometry"]["type"] == "Point"  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return
+    if point and feature != s.get("ed_drag"):
+        s.update(ed_drag=feature, ed_coord_mode="lonlat", ed_a=f"{float(lon):.6f}", ed_b=f"{float(lat):.6f}")
+
+
+def map_to_form(s: State, value: object) -> None:
+    """The map's new value (streamlit-folium's): a new click or a new drop fills the form's lon/lat."""
+    if isinstance(value, dict):
+        click_to_form(s, value.get("last_clicked"))
+        drag_to_form(s, value.get("last_active_drawing"))
+
+
+def drag_point(s: State) -> tuple[float, float] | None:
+    """Where the draggable marker goes (lon, lat): the opened record's stored point in *Correct or move*."""
+    opened = s.get("ed_opened") or {}
+    if s.get("ed_mode") != "correct" or s.get("ed_base") is None or not opened.get("lon"):
+        return None
+    return float(opened["lon"]), float(opened["lat"])  # type: ignore[arg-type]
 
 
 def open_record(s: State, store) -> None:

@@ -5,6 +5,11 @@ static route instead of cdnjs, offering only what a footprint is made of (polygo
 rectangle), its toolbar texts in the user's language. streamlit-folium returns what
 was drawn (``all_drawings``) to the app, which checks and saves it
 (:func:`geo.editing.save_footprint`).
+
+:func:`drag_marker` is the opened project's marker for *Correct or move*: a plain
+draggable Leaflet marker in a feature group (no draw toolbar) whose ``dragend`` fires
+the map's ``draw:edited`` with the marker, so streamlit-folium returns the dropped point
+as ``last_active_drawing`` (:func:`geo.editsession.map_to_form` fills the form from it).
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ import json
 import re
 from pathlib import Path
 
+import folium
 from branca.element import MacroElement, Template
 from folium.plugins import Draw
 
 from geo.i18n import t
 
-__all__ = ["DRAW_DIR", "DRAW_JS", "DRAW_CSS", "draw_control", "draw_css", "DrawTexts"]
+__all__ = ["DRAW_DIR", "DRAW_JS", "DRAW_CSS", "draw_control", "draw_css", "DrawTexts", "DragEnd", "drag_marker"]
 
 DRAW_DIR = Path(__file__).resolve().parent / "vendor" / "leaflet_draw"
 DRAW_JS = DRAW_DIR / "leaflet.draw.js"
@@ -72,3 +78,32 @@ def draw_control(lang: str, base_url: str) -> list[MacroElement]:
                               "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": {}},
                 edit_options={"edit": True, "remove": True})
     return [DrawTexts(lang), _served(draw, base_url)]
+
+
+class DragEnd(MacroElement):
+    """On its marker's ``dragend``: the map fires ``draw:edited`` with the marker (streamlit-folium reports it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DragEnd"
+
+    _template = Template("{% macro script(this, kwargs) %}"
+                         "{{ this._parent.get_name() }}.on('dragend', function (e) {"
+                         " e.target._map.fire('draw:edited', {layer: e.target}); });"
+                         "{% endmacro %}")
+
+
+def drag_marker(lon: float, lat: float, title: str) -> folium.FeatureGroup:
+    """A feature group with one draggable marker at ``lon``/``lat`` (``title`` its tooltip, escaped).
+
+    The ids are fixed, so the group's script changes only when the point does and the map
+    keeps a dropped marker where it was dropped until the record is saved or reopened.
+    """
+    from html import escape
+
+    group = folium.FeatureGroup(name=title, overlay=True, control=False)
+    marker = folium.Marker([lat, lon], draggable=True, tooltip=escape(title))
+    marker._id = "qtmap_drag"
+    DragEnd().add_to(marker)
+    marker.add_to(group)
+    return group

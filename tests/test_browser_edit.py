@@ -259,3 +259,49 @@ def test_an_upload_preview_lists_the_right_counts_and_its_commit_is_in_the_histo
     choose(page, t("ed_show_set", "vi"), str(ident))  # the list shows it; its changes and Revert below
     expect(history.get_by_role("button", name=t("ed_revert", "vi", id=ident))).to_be_visible(timeout=30_000)
     shot(page, "history")
+
+
+def test_an_editor_drags_the_opened_projects_marker_and_saves_the_moved_point(store_server, session):
+    import shapely
+
+    page = session()
+    open_app(page, store_server)
+    sign_in(page, "ana")
+    expect(page.get_by_text(t("ed_signed_in", "vi", name="ana"))).to_be_visible()
+    store = open_store(store_server.location)
+    was = shapely.from_wkb(store.current(ids=["P11"])["P11"]["geometry"])
+    panel = _open_record(page, "P11")
+    opened_lon = panel.get_by_label(t("ed_lon", "vi"), exact=True).input_value()
+    assert abs(float(opened_lon) - was.x) < 1e-5
+    page.get_by_role("tab", name=t("tab_map", "vi"), exact=True).click()
+    frame = map_frame(page)
+    marker = "(() => { let m = null; window.map.eachLayer(l => { if (l.options && l.options.draggable) m = l; });" \
+             " return m; })()"
+    frame.wait_for_function(f"() => {marker} !== null", timeout=30_000)
+    frame.evaluate(f"() => {{ window.map.setView({marker}.getLatLng(), 13, {{animate: false}}); }}")
+    x, y = frame.evaluate(f"() => {{ const p = window.map.latLngToContainerPoint({marker}.getLatLng());"
+                          " return [p.x, p.y]; }")
+    page.locator("iframe[title*='st_folium']").scroll_into_view_if_needed()
+    box = page.locator("iframe[title*='st_folium']").bounding_box()
+    start = (box["x"] + x, box["y"] + y - 12)  # on the pin, above its tip
+    page.mouse.move(*start)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(start[0] + 12 * step, start[1] + 8 * step)
+    page.mouse.up()
+    to_lon, to_lat = frame.evaluate(f"() => {{ const p = {marker}.getLatLng(); return [p.lng, p.lat]; }}")
+    assert to_lon > was.x and to_lat < was.y  # dragged east and south
+    panel = edit_tab(page)
+    expect(panel.get_by_label(t("ed_lon", "vi"), exact=True)).to_have_value(f"{to_lon:.6f}", timeout=30_000)
+    expect(panel.get_by_label(t("ed_lat", "vi"), exact=True)).to_have_value(f"{to_lat:.6f}")
+    type_in(panel.get_by_label(t("ed_reason", "vi") + " *", exact=True), "dời vị trí theo bản đồ (thử)")
+    shot(page, "dragged")
+    panel.get_by_role("button", name=t("ed_save", "vi"), exact=True).click()
+    expect(panel.get_by_text(re.compile(r"Đã lưu: tập thay đổi \d+ \(P11\)"))).to_be_visible(timeout=60_000)
+    now = shapely.from_wkb(store.current(ids=["P11"])["P11"]["geometry"])
+    assert abs(now.x - to_lon) < 1e-6 and abs(now.y - to_lat) < 1e-6, (now, to_lon, to_lat)
+    history = subprocess.run([sys.executable, "-m", "geo", "history", "--store", store_server.location, "--id", "P11"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert history.returncode == 0, history.stderr
+    assert "ana" in history.stdout and "dời vị trí theo bản đồ (thử)" in history.stdout, history.stdout
+    assert re.search(r"geometry", history.stdout), history.stdout

@@ -125,6 +125,37 @@ def test_a_map_click_fills_the_coordinates_once(store):
     assert s["ed_a"] == "typed"
 
 
+def _dropped(lon, lat):
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+
+
+def test_a_dragged_marker_fills_the_form_and_save_stores_the_moved_point(store):
+    import shapely
+
+    s: dict = {"editor": sign_in(StoreAccounts(store), Throttle(), "ana", PASSWORD, "test")}
+    s.update(ed_mode="correct", ed_record="P09")
+    session.open_record(s, store)
+    opened = (float(s["ed_opened"]["lon"]), float(s["ed_opened"]["lat"]))
+    assert session.drag_point(s) == opened  # the marker sits on the stored point
+    assert session.drag_point({**s, "ed_mode": "new"}) is None
+    to = (round(opened[0] + 0.01, 6), round(opened[1] - 0.005, 6))
+    session.map_to_form(s, {"last_clicked": None, "last_active_drawing": _dropped(*to)})
+    assert (s["ed_a"], s["ed_b"]) == (f"{to[0]:.6f}", f"{to[1]:.6f}")
+    s["ed_a"] = f"{to[0]:.6f}"  # the same drop reported again (a pan) does not refill what was typed
+    session.map_to_form(s, {"last_active_drawing": _dropped(*to), "center": {"lat": 0, "lng": 0}})
+    session.map_to_form(s, {"last_active_drawing": {"geometry": {"type": "Polygon", "coordinates": []}}})
+    assert (s["ed_a"], s["ed_b"]) == (f"{to[0]:.6f}", f"{to[1]:.6f}")
+    s["ed_reason"] = "dời vị trí (thử)"
+    session.save_form(s, store, "en")
+    assert s["ed_messages"][0][0] == "success", s["ed_messages"]
+    point = shapely.from_wkb(store.current(ids=["P09"])["P09"]["geometry"])
+    assert (round(point.x, 6), round(point.y, 6)) == to
+    assert store.changesets()[0].author == "ana" and store.changesets()[0].reason == "dời vị trí (thử)"
+    assert session.drag_point(s) == to  # reopened on the moved record: the marker follows
+    session.save_form(s, store, "en")  # nothing moved since: nothing to save
+    assert s["ed_messages"][0][0] == "error"
+
+
 def test_the_merge_preview_is_kept_per_file_and_register_version_and_cancel_writes_nothing(store):
     s: dict = {"editor": sign_in(StoreAccounts(store), Throttle(), "ana", PASSWORD, "test"), "ed_merge_reason": "x"}
     incoming, fields = {"P02": {"investor": "Y [SYNTHETIC]"}}, ("investor",)

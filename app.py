@@ -28,7 +28,8 @@ from streamlit_folium import st_folium
 import folium
 import geopandas as gpd
 
-from geo import bundled, editform, stats
+from geo import areaform, bundled, editform, stats
+from geo import areasession as area_session
 from geo import editsession as session
 from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters, with_search_index
@@ -46,8 +47,9 @@ from geo.uploads import check_upload, left_out_bytes, problems_table, sheets_of
 from geo.urlstate import read_url_state, view_param
 from geo.users import Editor, Throttle, accounts_for, oidc_editor, oidc_providers
 from geo.validate import CRS_CANDIDATES
-from layers.assets import FEED_DIR, install_static
+from layers.assets import FEED_DIR, STATIC_URL, install_static
 from layers.charts import bar_chart
+from layers.draw import draw_control
 from layers.htmlmap import render_html
 from layers.legend import extra_section, legend_spec
 from layers.maps import CENTER, ZOOM, app_map, area_counts, base_layers, extra_group, live_group
@@ -69,10 +71,16 @@ PAGE_CSS = """<style>
 
 
 # --- data: loaded once per process, shared read-only by every session ---------------------------
-@st.cache_resource(show_spinner=False)
-def load_layers() -> dict[str, gpd.GeoDataFrame]:
-    """Every bundled layer except the project register."""
-    return {k: v for k, v in bundled.load_all().items() if k != "project"}
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_layers(areas: tuple[object, ...] = ("bundled",)) -> dict[str, gpd.GeoDataFrame]:
+    """Every bundled layer but the register; the parks, zones and clusters from the store for a store source."""
+    layers = {k: v for k, v in bundled.load_all().items() if k != "project"}
+    return {**layers, **bundled.split_zones(load_zones(areas))} if areas[0] == "store" else layers
+
+
+def areas_source(source: tuple[object, ...]) -> tuple[object, ...]:
+    """Where the areas come from: ("bundled",) beside a register from a file, else the store and its areas' version."""
+    return ("bundled",) if source[0] == "file" else ("store", source[1], open_store(source[1]).areas_version())
 
 
 def register_source() -> tuple[object, ...]:
@@ -96,9 +104,9 @@ def load_projects(source: tuple[object, ...]) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def load_base_layers(lang: str) -> dict:
-    """The base map's layers, serialised once per language and process (the map draws copies of them)."""
-    return base_layers(load_layers(), lang)
+def load_base_layers(lang: str, areas: tuple[object, ...]) -> dict:
+    """The base map's layers, serialised once per language and areas' version (the map draws copies of them)."""
+    return base_layers(load_layers(areas), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -122,20 +130,20 @@ def counts_by_year(source: tuple[object, ...]) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def load_name_index(lang: str, source: tuple[object, ...]) -> pd.DataFrame:
     """Everything named on the map (bundled layers and the register), for the name search."""
-    return name_index({**load_layers(), "project": load_projects(source)}, lang)
+    return name_index({**load_layers(AREAS), "project": load_projects(source)}, lang)
 
 
-@st.cache_resource(show_spinner=False)
-def load_zones() -> gpd.GeoDataFrame:
-    """Parks, economic zones and clusters, for the zone filter."""
-    return bundled.load_zones()
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_zones(areas: tuple[object, ...] = ("bundled",)) -> gpd.GeoDataFrame:
+    """Parks, economic zones and clusters (``kind`` column): the bundled ones or the store's."""
+    return open_store(areas[1]).load_areas() if areas[0] == "store" else bundled.load_zones()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def filtered(source: tuple[object, ...], year: int, key: tuple[tuple[str, str], ...], _filters: Filters
              ) -> gpd.GeoDataFrame:
     """The register of ``year`` through the filters (``key``: their query parameters), shared read-only."""
-    return apply_filters(projects_in_year(source, year), _filters, load_zones())
+    return apply_filters(projects_in_year(source, year), _filters, load_zones(AREAS))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -150,21 +158,21 @@ def packed_register(key: tuple[object, ...], _projects: gpd.GeoDataFrame, _timel
 def map_selection(key: tuple[object, ...], _packed: Packed, _shown: gpd.GeoDataFrame, lang: str
                   ) -> tuple[bytes, dict[str, object]]:
     """The filter's result as the packed rows' bitset, and the legend of what it shows (per register and filter)."""
-    return selection_bits(_packed.index, _shown.index), legend_spec(_shown, lang, area_counts(load_layers()))
+    return selection_bits(_packed.index, _shown.index), legend_spec(_shown, lang, area_counts(load_layers(AREAS)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def filtered_counts(key: tuple[object, ...], _shown: gpd.GeoDataFrame, lang: str) -> list[pd.DataFrame]:
     """The statistics tab's counts of the filtered projects (per sector, status, district, zone)."""
     return [stats.count_by(_shown, "sector", lang), stats.count_by(_shown, "status", lang),
-            stats.count_by(_shown, "district", lang), stats.count_by_zone(_shown, load_zones(), lang)]
+            stats.count_by(_shown, "district", lang), stats.count_by_zone(_shown, load_zones(AREAS), lang)]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def register_tables(key: tuple[object, ...], _projects: gpd.GeoDataFrame, lang: str
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statistics tab's tables that follow the register and year, not the filters: reported vs mapped, unlocated."""
-    all_layers = {**load_layers(), "project": _projects}
+    all_layers = {**load_layers(AREAS), "project": _projects}
     return (stats.reported_vs_dataset(bundled.load_aggregates(), all_layers, lang),
             stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)))
 
@@ -257,7 +265,11 @@ def map_moved() -> None:
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
-    if st.session_state.get("editor"):  # an editor's click on the map fills the edit form's longitude/latitude
+    if st.session_state.get("editor") and st.session_state.get("ed_mode") == "area":  # a click picks an area
+        if not value.get("all_drawings"):  # (not while drawing its footprint)
+            area_session.pick_at(st.session_state, open_store(default_location()), load_zones(AREAS),
+                                 value.get("last_clicked"))
+    elif st.session_state.get("editor"):  # an editor's click on the map fills the edit form's longitude/latitude
         session.click_to_form(st.session_state, value.get("last_clicked"))
     bounds = value.get("bounds") or {}
     try:
@@ -405,11 +417,54 @@ def project_form(store, lang: str) -> None:
     st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=session.save_form, args=(s, store, lang))
 
 
+def area_form(store, lang: str) -> None:
+    """Area mode: pick a park, zone or cluster (here or on the map), correct its fields, save a drawn footprint."""
+    s = st.session_state
+    names = dict(zip(zones["id"], [f"{KINDS[k].label(lang)}: {n}" for k, n in zip(
+        zones["kind"], display_name(zones, lang), strict=True)], strict=True))
+    st.selectbox(t("ar_record", lang), ["", *names], key="ar_record", on_change=area_session.open_area,
+                 args=(s, store), format_func=lambda i: names.get(i, i) if i else "—", help=t("ar_pick_hint", lang))
+    if (s.get("ar_base") or {}).get("id") != s.get("ar_record"):
+        area_session.open_area(s, store)
+    base = s.get("ar_base")
+    if base is None:
+        return
+    if (conflict := s.get("ar_conflict")) is not None:
+        st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
+        st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
+        for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
+            col.button(t(f"ed_choose_{choice}", lang), key=f"ar_choose_{choice}",
+                       on_click=area_session.resolve_area_conflict, args=(s, store, lang, choice))
+    st.caption(t("ed_required_note", lang))
+    cols = st.columns(3)
+    for i, f in enumerate(areaform.area_fields(str(base["kind"]))):
+        key, col = f"ar_f_{f.name}", cols[i % 3]
+        if f.widget == "select":
+            col.selectbox(f.label(lang), f.choices(), key=key,
+                          format_func=lambda c, f=f: label(f.type, c, lang) if c else "—")
+        elif f.widget == "check":
+            col.checkbox(f.label(lang), key=key)
+        else:
+            col.text_input(f.label(lang), key=key)
+    st.text_input(t("ed_reason", lang) + " *", key="ar_reason")
+    st.button(t("ed_save", lang), key="ar_save", type="primary", on_click=area_session.save_area, args=(s, store, lang))
+    st.subheader(t("ar_footprint", lang))
+    drawings = (s.get("map") or {}).get("all_drawings") or []
+    st.caption(t("ar_draw_hint", lang, n=len(drawings)))
+    st.radio(t("field_geometry_quality", lang), areaform.DRAWN_QUALITIES, key="ar_quality", horizontal=True,
+             format_func=lambda q: label("geometry_quality", q, lang), help=t("ar_quality_help", lang))
+    st.button(t("ar_save_drawing", lang), key="ar_save_drawing", disabled=not drawings,
+              on_click=area_session.save_drawn, args=(s, store, drawings, lang))
+
+
 def edit_tab(store, lang: str) -> None:
     """The Edit tab: new project, correct or move, a status change, retire."""
     s = st.session_state
-    st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire"), key="ed_mode", horizontal=True,
+    st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire", "area"), key="ed_mode", horizontal=True,
              format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=session.open_record, args=(s, store))
+    if s.ed_mode == "area":
+        area_form(store, lang)
+        return messages("ar_messages")
     if "ed_base" not in s:
         session.open_record(s, store)
     if s.ed_mode != "new":
@@ -440,8 +495,8 @@ def history_tab(store, editor: Editor | None, lang: str) -> None:
     st.dataframe(editform.changeset_table(sets, lang), hide_index=True, width="stretch")
     cols = st.columns(2)
     pick = cols[0].selectbox(t("ed_show_set", lang), [cs.id for cs in sets], key="hist_set")
-    record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"]], key="hist_record",
-                               format_func=lambda i: i or "—")
+    record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"], *zones["id"]],
+                               key="hist_record", format_func=lambda i: i or "—")
     st.dataframe(session.history_table(store, record, pick, lang), hide_index=True, width="stretch")
     if editor is not None and pick:
         st.text_input(t("ed_reason", lang) + " *", key="hist_reason")
@@ -497,13 +552,14 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
-layers = load_layers()
-zones = load_zones()
 register = register_source()
+AREAS = areas_source(register)  # the cached functions above read it: their keys hold the register's version
+layers = load_layers(AREAS)
+zones = load_zones(AREAS)
 timeline = load_timeline(register)
 years = year_range(load_projects(register), timeline)
 store = open_store(register[1]) if register[0] == "store" else None  # a register from a file is read-only
-record_ids = frozenset(load_projects(register)["id"]) if store is not None else frozenset()
+record_ids = frozenset(load_projects(register)["id"]) | frozenset(zones["id"]) if store is not None else frozenset()
 init_state(tuple(zones["id"]), years, record_ids)
 
 with st.sidebar:
@@ -543,7 +599,11 @@ if store is not None and st.session_state.get("hist_dialog") in record_ids:  # u
     record_history(store, st.session_state.hist_dialog, lang)
 tab_map, tab_stats, tab_upload, tab_download, *tab_more = st.tabs(
     [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)]
-    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []))
+    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []),
+    key="tab", on_change="rerun")  # lazy: the statistics, downloads and history run only while their tab is open
+for widget in ("dl_view", "hist_set", "hist_record", "hist_reason"):  # a closed tab's widgets keep their state
+    if widget in st.session_state:
+        st.session_state[widget] = st.session_state[widget]
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
@@ -592,14 +652,17 @@ extra = (ExtraLayer(uploaded.name, up_kind, user_layer),) if user_layer is not N
 with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}" + "".join(f" · {x.caption(lang)}" for x in extra))
-    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
+    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang, AREAS))
+    if editor is not None and st.session_state.get("ed_mode") == "area":  # Leaflet.draw, served by the app
+        for element in draw_control(lang, STATIC_URL):
+            element.add_to(m)
     groups = [live_group(lang), *(extra_group(x, lang) for x in extra)]  # the live group: the map renders once
     if editor is not None and st.session_state.get("ed_click"):
         st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
               # last_clicked always: the component keeps the list it mounted with (a sign-in does not remount)
-              returned_objects=["center", "zoom", "bounds", "last_clicked"],
+              returned_objects=["center", "zoom", "bounds", "last_clicked", "all_drawings"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang, store is not None and not replaced)
@@ -608,72 +671,74 @@ with tab_map:
     feed_map(packed, bits, legend)
 
 with tab_stats:
-    reported, unlocated = register_tables(data_key, projects, lang)
-    st.subheader(t("stats_reported", lang))
-    st.dataframe(reported, hide_index=True, width="stretch")
-    st.caption(t("stats_gap_note", lang))
-    st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
-    st.subheader(t("stats_filtered", lang, n=len(shown)))
-    cols = st.columns(2)
-    titles = [t("filter_sector", lang), t("filter_status", lang), t("filter_district", lang), t("filter_zone", lang)]
-    for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
-                                           strict=True)):
-        with cols[i % 2]:
-            st.markdown(f"**{title}**")
-            if len(table):
+    if tab_stats.open:
+        reported, unlocated = register_tables(data_key, projects, lang)
+        st.subheader(t("stats_reported", lang))
+        st.dataframe(reported, hide_index=True, width="stretch")
+        st.caption(t("stats_gap_note", lang))
+        st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
+        st.subheader(t("stats_filtered", lang, n=len(shown)))
+        cols = st.columns(2)
+        titles = [t(f"filter_{name}", lang) for name in ("sector", "status", "district", "zone")]
+        for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
+                                               strict=True)):
+            with cols[i % 2]:
+                st.markdown(f"**{title}**")
+                if len(table):
+                    st.altair_chart(bar_chart(table, lang), width="stretch")
+                else:
+                    st.caption(t("report_none", lang))
+        for x in extra:
+            st.subheader(t("extra_stats", lang, title=x.title(lang)))
+            st.caption(t("extra_stats_note", lang))
+            if len(table := x.counts(lang)):
                 st.altair_chart(bar_chart(table, lang), width="stretch")
-            else:
-                st.caption(t("report_none", lang))
-    for x in extra:
-        st.subheader(t("extra_stats", lang, title=x.title(lang)))
-        st.caption(t("extra_stats_note", lang))
-        if len(table := x.counts(lang)):
-            st.altair_chart(bar_chart(table, lang), width="stretch")
-    st.subheader(t("stats_by_year", lang))
-    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
-    st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
-                 width="stretch")
-    st.subheader(t("stats_unlocated", lang))
-    st.dataframe(unlocated, hide_index=True, width="stretch")
+        st.subheader(t("stats_by_year", lang))
+        by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
+        st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
+                     width="stretch")
+        st.subheader(t("stats_unlocated", lang))
+        st.dataframe(unlocated, hide_index=True, width="stretch")
 
 with tab_download:
-    st.caption(filters.describe(lang, zone_names))
-    name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
+    if tab_download.open:
+        st.caption(filters.describe(lang, zone_names))
+        name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
 
-    # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
-    REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
+        # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
+        REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
-    bounds = st.session_state.get("map_bounds")
-    use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
+        bounds = st.session_state.get("map_bounds")
+        use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
 
-    def _export(fmt: OutputFormat) -> bytes:
-        """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
-        if fmt.family == "html":
-            return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
-        write = fmt.load_writer()
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"export{fmt.suffix}"
-            if fmt.family == "report":
-                from geo.export import ExportOptions
+        def _export(fmt: OutputFormat) -> bytes:
+            """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
+            if fmt.family == "html":
+                return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
+            write = fmt.load_writer()
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"export{fmt.suffix}"
+                if fmt.family == "report":
+                    from geo.export import ExportOptions
 
-                view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
-                                                            **REPORT_OPTIONS.get(fmt.suffix, {})))
-            else:
-                write(out, projects, filters, extra=extra)
-            return out.read_bytes()
+                    view = bounds if use_view and bounds else None  # the map's view (west, south, east, north)
+                    write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra, areas=zones,
+                                                                **REPORT_OPTIONS.get(fmt.suffix, {})))
+                else:
+                    write(out, projects, filters, extra=extra)
+                return out.read_bytes()
 
-    cols = st.columns(len(FAMILIES))
-    for column, family in zip(cols, FAMILIES, strict=True):
-        for suffix in suffixes(family):
-            fmt = FORMATS[suffix]
-            column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
-                                   lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
-                                   key=f"dl_{suffix[1:]}")
+        cols = st.columns(len(FAMILIES))
+        for column, family in zip(cols, FAMILIES, strict=True):
+            for suffix in suffixes(family):
+                fmt = FORMATS[suffix]
+                column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
+                                       lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
+                                       key=f"dl_{suffix[1:]}")
 
 if editor is not None:
     with tab_more[0]:
         edit_tab(store, lang)
-if store is not None:
+if store is not None and tab_more[-1].open:
     with tab_more[-1]:
         history_tab(store, editor, lang)

@@ -187,3 +187,58 @@ def test_cli_history_lists_an_area_change(store):
     out = subprocess.run([sys.executable, "-m", "geo", "history", "--store", store.location, "--id", "ccn_hai_chanh"],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "geometry_quality" in out and "POLYGON" in out
+
+
+def test_a_map_click_picks_the_area_it_falls_in_and_the_form_saves_through_the_session(store):
+    from geo import areasession
+
+    s = {"editor": _editor(store)}
+    areasession.pick_at(s, store, store.load_areas(), {"lng": 106.98, "lat": 17.08})  # inside KCN Tây Bắc Hồ Xá
+    assert s["ar_record"] == "ip_tay_bac_ho_xa" and s["ar_base"]["id"] == "ip_tay_bac_ho_xa"
+    s["ar_f_notes"], s["ar_reason"] = "checked on site [SYNTHETIC]", "site visit"
+    areasession.save_area(s, store, "en")
+    assert s["ar_messages"][0][0] == "success", s["ar_messages"]
+    assert store.current_areas(ids=["ip_tay_bac_ho_xa"])["ip_tay_bac_ho_xa"]["notes"] == "checked on site [SYNTHETIC]"
+    drawn = [{"type": "Feature", "geometry": shapely.geometry.mapping(shapely.from_wkb(INSIDE))}]
+    s["ar_reason"] = "redrawn"
+    areasession.save_drawn(s, store, drawn, "en")
+    assert s["ar_messages"][0][0] == "success" and s["ar_base"][GEOMETRY] == INSIDE
+    s["editor"] = None  # signed out: refused, said, nothing written
+    before = store.version()
+    areasession.save_drawn(s, store, [{"type": "Feature", "geometry": shapely.geometry.mapping(
+        shapely.from_wkb(INSIDE).buffer(0.001))}], "en")
+    assert s["ar_messages"][-1][0] == "error" and store.version() == before
+
+
+def test_report_sheets_draw_the_stores_areas(store):
+    from geo.export.options import ExportOptions
+    from geo.export.scene import build_scene
+    from geo.filters import Filters
+
+    base = store.current_all(ids=["ccn_cam_hieu"])["ccn_cam_hieu"]
+    editing.save_footprint(store, _editor(store), "ccn_cam_hieu", base, INSIDE, "approximate", "drawn")
+    scene = build_scene(store.load(), Filters(), ExportOptions(areas=store.load_areas()))
+    layer = scene.layer("industrial_cluster").set_index("id")
+    assert layer.loc["ccn_cam_hieu"].geometry.geom_type == "Polygon"  # the bundled one is a point
+    assert build_scene(store.load(), Filters(), ExportOptions()).layer("industrial_cluster").set_index(
+        "id").loc["ccn_cam_hieu"].geometry.geom_type == "Point"
+
+
+def test_the_draw_tools_are_served_by_the_app_never_a_cdn(tmp_path):
+    import folium
+
+    from layers.assets import STATIC_URL, install_static, link_assets
+    from layers.draw import draw_control
+
+    target = install_static(tmp_path)
+    css = (target / "leaflet_draw.css").read_text(encoding="utf-8")
+    assert (target / "leaflet_draw.js").stat().st_size > 50_000 and "url(images/" not in css
+    assert "url('images/" not in css and "data:image/svg+xml;base64," in css
+    m = folium.Map()
+    for element in draw_control("vi", STATIC_URL):
+        element.add_to(m)
+    link_assets(m)
+    html = m.get_root().render()
+    assert "/app/static/qtmap/leaflet_draw.js" in html and "cdnjs" not in html and "https://" not in html.split(
+        "<body>")[0].replace("https://leafletjs.com", "")
+    assert "Vẽ phạm vi (hình chữ nhật)".encode("unicode_escape").decode() in html or "V\\u1ebd" in html

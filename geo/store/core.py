@@ -109,6 +109,13 @@ class Store(History):
             n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(cs.c.id))).one()
         return int(n), int(last or 0)
 
+    def areas_version(self) -> int:
+        """The latest change set that touched a park, zone or cluster (the key of everything drawn from them)."""
+        ch, a = self.tables.changes, self.tables.areas
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(ch.c.changeset_id)).where(
+                ch.c.record_id.in_(sa.select(a.c.id).scalar_subquery()))).scalar() or 0)
+
     def _rows(self, conn: sa.Connection, table: sa.Table, fields: tuple[str, ...], ids: list[str] | None
               ) -> dict[str, dict[str, object]]:
         """Return id -> canonical record (fields, version, retired, geometry) of one feature table."""

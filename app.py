@@ -2,7 +2,10 @@
 
 A thin page: it reads keyed widgets (restored from and written to the URL), calls
 ``geo`` for loading, filtering and statistics, builds the map from ``layers`` and
-hands it to streamlit-folium. The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
+hands it to streamlit-folium, once: its script does not change with the filters. The projects go
+beside it through the feed component (layers/feed): the packed register once per session and
+version, then each filter's bitset and legend (layers/packed.py, layers/selection.py).
+The register comes from the store (QTMAP_STORE, default var/qtmap.gpkg);
 QTMAP_PROJECTS=FILE shows that file instead, read-only (no store written).
 The year control shows the register as it was in year Y (``geo.timeline.state_in_year``,
 applied right after loading): the store's register follows its status timelines, a register
@@ -25,6 +28,7 @@ import folium
 import geopandas as gpd
 
 from geo import bundled, editform, editing, stats
+from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
@@ -40,10 +44,9 @@ from geo.urlstate import read_url_state, view_param
 from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
 from geo.validate import CRS_CANDIDATES
 from layers.assets import FEED_DIR, install_static
-from layers.encoding import layer_name
 from layers.htmlmap import render_html
-from layers.legend import legend_spec
-from layers.maps import BUILDERS, CENTER, ZOOM, app_map, area_counts, base_layers, live_group
+from layers.legend import extra_section, legend_spec
+from layers.maps import CENTER, ZOOM, app_map, area_counts, base_layers, extra_group, live_group
 from layers.packed import Packed, pack
 from layers.selection import selection_bits
 
@@ -659,27 +662,26 @@ if replaced:
     projects = state_in_year(with_search_index(user_layer), timeline, year)
     shown = apply_filters(projects, filters, zones)
     n_located = int(located(shown).sum())
+# An upload drawn as an extra layer is part of the map: legend, caption, statistics and every download.
+extra = (ExtraLayer(uploaded.name, up_kind, user_layer),) if user_layer is not None and not replaced else ()
 
 with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
-               + f" · {t('n_projects', lang, n=len(shown))}")
+               + f" · {t('n_projects', lang, n=len(shown))}" + "".join(f" · {x.caption(lang)}" for x in extra))
     m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
-    groups = [live_group(lang)]  # the same script whatever the filters: the map is rendered once
-    if user_layer is not None and not (up_kind == "project" and replace):
-        extra = folium.FeatureGroup(name=layer_name(t("layer_uploaded", lang, name=uploaded.name)))
-        layer = BUILDERS[up_kind](user_layer, up_kind, lang)
-        layer.control = False
-        layer.add_to(extra)
-        groups.append(extra)
+    groups = [live_group(lang), *(extra_group(x, lang) for x in extra)]  # the live group: the map renders once
     if editor is not None and st.session_state.get("ed_click"):
         st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
-              returned_objects=["center", "zoom", "bounds", *(["last_clicked"] if editor else [])],
+              # last_clicked always: the component keeps the list it mounted with (a sign-in does not remount)
+              returned_objects=["center", "zoom", "bounds", "last_clicked"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang)
-    feed_map(packed, *map_selection((*data_key, filter_key), packed, shown, lang))
+    bits, legend = map_selection((*data_key, filter_key), packed, shown, lang)
+    legend = {**legend, "sections": [*legend["sections"], *(extra_section(x, lang) for x in extra)]}  # not cached
+    feed_map(packed, bits, legend)
 
 with tab_stats:
     reported, unlocated = register_tables(data_key, projects, lang)
@@ -698,6 +700,11 @@ with tab_stats:
                 st.altair_chart(bar_chart(table, lang), width="stretch")
             else:
                 st.caption(t("report_none", lang))
+    for x in extra:
+        st.subheader(t("extra_stats", lang, title=x.title(lang)))
+        st.caption(t("extra_stats_note", lang))
+        if len(table := x.counts(lang)):
+            st.altair_chart(bar_chart(table, lang), width="stretch")
     st.subheader(t("stats_by_year", lang))
     by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
     st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
@@ -718,7 +725,7 @@ with tab_download:
     def _export(fmt: OutputFormat) -> bytes:
         """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
         if fmt.family == "html":
-            return render_html(with_timeline_text(projects, timeline, lang), filters, lang).encode("utf-8")
+            return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
         write = fmt.load_writer()
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"export{fmt.suffix}"
@@ -726,9 +733,10 @@ with tab_download:
                 from geo.export import ExportOptions
 
                 view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, **REPORT_OPTIONS.get(fmt.suffix, {})))
+                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
+                                                            **REPORT_OPTIONS.get(fmt.suffix, {})))
             else:
-                write(out, projects, filters)
+                write(out, projects, filters, extra=extra)
             return out.read_bytes()
 
     cols = st.columns(len(FAMILIES))

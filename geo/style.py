@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "APPROXIMATE_DASH", "FACILITY_MARKERS", "KIND_STYLES", "LOW_CONFIDENCE_OPACITY", "PROJECT_RADIUS_PX",
+    "APPROXIMATE_DASH", "FACILITY_MARKERS", "KIND_LABEL_CLASS", "KIND_STYLES", "LABEL_PRIORITY",
+    "LOW_CONFIDENCE_OPACITY", "PROJECT_RADIUS_PX",
     "PROJECT_SIZE_PT", "SECTOR_COLOURS", "STATUS_SYMBOLS", "UNKNOWN_COLOUR", "WATER_COLOUR", "AreaStyle",
     "StatusSymbol", "sector_colour", "status_symbol",
 ]
@@ -83,6 +84,13 @@ KIND_STYLES: dict[str, AreaStyle] = {
     "country": AreaStyle("#8f8f8f", "#ececec", 1.0, 0.6),  # the locator inset's countries (Viet Nam: province fill)
 }
 WATER_COLOUR = "#dcebf5"
+
+# Label classes, most important first (report sheets: geo.export.labels; web map: qtmap.js thins by it).
+LABEL_PRIORITY: dict[str, int] = {"zone": 0, "seat": 1, "cluster": 2, "place": 3, "project": 4, "context": 5}
+# The class of each labelled layer kind.
+KIND_LABEL_CLASS: dict[str, str] = {"economic_zone": "zone", "industrial_park": "zone", "district_seat": "seat",
+                                    "industrial_cluster": "cluster", "infrastructure": "place", "project": "project",
+                                    "neighbour": "context", "country": "context"}
 
 # Approximate footprints and low-confidence points get this dash and a lighter outline.
 APPROXIMATE_DASH = "5 4"

@@ -47,6 +47,7 @@ def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
         "style": area_style(kind),
         "label_column": "_label" if kind != "industrial_cluster" else None,
         "label_class": f"qtmap-label-{kind}",
+        "label_priority": style.LABEL_PRIORITY[style.KIND_LABEL_CLASS[kind]],
         "point_radius": 6,
         "approx_value": label("geometry_quality", "approximate", lang),
         "approx_dash": style.APPROXIMATE_DASH.replace(" ", ","),

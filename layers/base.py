@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
+from geo import style
 from geo.i18n import t
 from layers.elements import QtmapLayer
 from layers.encoding import columnar, geojson_rows
@@ -28,6 +29,7 @@ def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
     table = columnar(gdf, [c for c in columns if c in gdf.columns], kind, lang)
     opts = {
         "style": area_style(kind), "label_column": label_column, "label_class": "qtmap-label-muted",
+        "label_priority": style.LABEL_PRIORITY["context"],
         "point_radius": 4, "approx_value": None, "approx_dash": None,
         # roads carry their route numbers as tooltips
         "popup": None,

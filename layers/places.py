@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
+from geo import style
 from geo.i18n import t
 from geo.records import located as located_mask
 from layers.areas import info_options
@@ -25,6 +26,7 @@ def build(gdf: gpd.GeoDataFrame, kind: str, lang: str) -> QtmapLayer:
         "style": area_style(kind),
         "label_column": "_label",
         "label_class": "qtmap-label-seat" if seat else "qtmap-label-place",
+        "label_priority": style.LABEL_PRIORITY[style.KIND_LABEL_CLASS[kind]],
         "label_anchor": [-6, 8],
         "point_radius": 4 if seat else 6,
         "approx_value": None, "approx_dash": None,

@@ -15,6 +15,7 @@
  * (bench/) rely on the last three, whatever the drawing becomes.
  *   qtmap.points(data, opts) -> L.FeatureGroup   project points from columnar data (layers/projects.py)
  *   qtmap.shapes(geojson, cols, opts), qtmap.legend(spec)   areas and places; the legend (layers/)
+ *   qtmap.labels(map), qtmap.declutter(map)       permanent labels (text, prio, hidden, box); thin them now
  *   qtmap.live() -> L.FeatureGroup                the app's project layer, drawn from the feed (layers/maps.py)
  *   qtmap.receive()                               the feed changed (window.parent.__qtmapFeed): redraw
  *   qtmap.count(map) -> number                    project points drawn on `map`: every point of a
@@ -628,12 +629,62 @@
       if (text) {
         var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
         group.addLayer(L.marker(at, { interactive: false, keyboard: false, icon: L.divIcon({
-          className: "qtmap-label " + (opts.label_class || ""), html: el("span", null, text), iconSize: null,
+          className: "qtmap-label qtmap-prio-" + (opts.label_priority === undefined ? 9 : opts.label_priority) +
+            " " + (opts.label_class || ""), html: el("span", null, text), iconSize: null,
           iconAnchor: opts.label_anchor || [0, 0] }) }));
       }
     });
     if (opts.popup) { bindInfo(group, cols, opts); }
+    group.on("add", function () { watchLabels(group._map); });
     return group;
+  }
+
+  /* Labels thinned by priority (geo/export/labels.py's order: zones and parks, district seats, clusters, ports
+   * and gates, land names): after each zoom, pan or layer switch, a label whose box touches a label of higher
+   * (or equal, earlier) priority is hidden; zooming in gives the hidden ones room again. */
+  function labelItems(map) {
+    var nodes = map.getContainer().querySelectorAll(".qtmap-label"), out = [];
+    for (var i = 0; i < nodes.length; i++) {
+      var m = /qtmap-prio-(\d+)/.exec(nodes[i].className), span = nodes[i].firstChild;
+      out.push({ node: nodes[i], prio: m ? +m[1] : 9, text: span ? span.textContent : "",
+                 hidden: nodes[i].classList.contains("qtmap-label-hidden"),
+                 rect: span ? span.getBoundingClientRect() : nodes[i].getBoundingClientRect() });
+    }
+    return out;
+  }
+
+  function declutter(map) {
+    if (!map) { return 0; }
+    var items = labelItems(map), kept = [], hidden = 0;
+    items.forEach(function (it, i) { it.order = i; });
+    items.sort(function (a, b) { return a.prio - b.prio || a.order - b.order; });
+    items.forEach(function (it) {
+      var r = it.rect, pad = 2;
+      var hit = r.width > 0 && kept.some(function (k) {
+        return r.left - pad < k.right && k.left < r.right + pad && r.top - pad < k.bottom && k.top < r.bottom + pad;
+      });
+      it.node.classList.toggle("qtmap-label-hidden", hit);
+      if (hit) { hidden++; } else if (r.width > 0) { kept.push(r); }
+    });
+    return hidden;
+  }
+
+  function watchLabels(map) {
+    if (!map) { return; }
+    var run = function () { declutter(map); };
+    if (!map._qtmapLabels) {
+      map._qtmapLabels = true;
+      map.on("zoomend moveend overlayadd overlayremove resize", function () { setTimeout(run, 0); });
+    }
+    setTimeout(run, 0);
+  }
+
+  /* The map's labels as drawn: text, priority, hidden, box (for tests and the bench). */
+  function labels(map) {
+    return labelItems(map).map(function (it) {
+      var r = it.rect;
+      return { text: it.text, prio: it.prio, hidden: it.hidden, box: [r.left, r.top, r.right, r.bottom] };
+    });
   }
 
   /* A legend control from a plain structure; all text goes in with textContent. */
@@ -829,5 +880,5 @@
   }
 
   window.qtmap = { points: points, shapes: shapes, legend: legend, count: count, busy: busy, layout: layout,
-                   live: live, receive: receive, ids: ids };
+                   live: live, receive: receive, ids: ids, labels: labels, declutter: declutter };
 })();

@@ -218,7 +218,9 @@ def test_upload_with_an_error_row_shows_the_rest_and_offers_the_left_out_rows():
     assert problems["Problem"].iloc[0].startswith("unknown sector")
     assert [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Download the left")] \
         == [t("rd_up_left_out", "en")]
-    assert map_caption(at) == expected_caption("en", load_register())  # the register itself is not replaced
+    # the register itself is not replaced: the upload is an extra layer, named in the caption with its usable record
+    assert map_caption(at) == expected_caption("en", load_register()) + " · " + t(
+        "extra_caption", "en", title=t("layer_uploaded", "en", name="register.csv"), n=1, m=1)
 
 
 def test_upload_messages_and_table_in_vietnamese_with_the_planners_own_headers():

@@ -6,9 +6,13 @@ request is blocked. The map is partly below the fold in these windows.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from bench.appserver import ARTIFACTS
+from geo.i18n import t
 from geo.register import load_register
 
 pytestmark = pytest.mark.browser
@@ -214,3 +218,80 @@ def test_a_png_downloaded_after_zooming_shows_the_zoomed_view(server, laptop, tm
     export_map(tmp_path / "expected.png", load_register(), Filters(), ExportOptions(lang="en", bbox=tuple(bounds)))
     expected = np.asarray(Image.open(tmp_path / "expected.png").convert("L"), dtype=float)
     assert np.mean(np.abs(zoomed - expected) > 40) < 0.01  # the sheet of exactly that view
+
+
+def _overlapping(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_map_labels_are_thinned_by_priority_and_come_back_when_zoomed_in(server, laptop):
+    page = laptop
+    frame = open_map(page, server.url)
+    frame.wait_for_function("() => window.qtmap.labels(window.map).length > 10")
+    frame.evaluate("() => window.qtmap.declutter(window.map)")
+    labels = frame.evaluate("() => window.qtmap.labels(window.map)")
+    shown = [lab for lab in labels if not lab["hidden"] and lab["box"][2] > lab["box"][0]]
+    hidden = [lab for lab in labels if lab["hidden"]]
+    # No two labels on screen overlap.
+    clashes = [(a["text"], b["text"]) for i, a in enumerate(shown) for b in shown[i + 1:]
+               if _overlapping(a["box"], b["box"])]
+    assert not clashes, clashes
+    # At the province view the crowded names around Đông Hà give way, each to a label of higher or equal rank.
+    assert hidden, [lab["text"] for lab in labels]
+    for lab in hidden:
+        pad = [lab["box"][0] - 2, lab["box"][1] - 2, lab["box"][2] + 2, lab["box"][3] + 2]
+        assert any(_overlapping(pad, s["box"]) and s["prio"] <= lab["prio"] for s in shown), lab["text"]
+    assert all(lab["prio"] > 0 for lab in hidden) or not [s for s in shown if s["prio"] > 0]
+    # Zoomed in on Đông Hà, labels hidden there before have room again.
+    before = {lab["text"] for lab in hidden}
+    frame.evaluate("() => { window.map.setView([16.81, 107.1], 13, {animate: false}); }")
+    frame.wait_for_function("""(before) => window.qtmap.labels(window.map).some(
+        (l) => before.includes(l.text) && !l.hidden && l.box[2] > l.box[0])""", arg=sorted(before))
+
+
+# English words that must not show in the Vietnamese interface: the English side of every catalog entry whose
+# Vietnamese differs (three words or more, so names and codes shared by both languages do not count), and
+# Streamlit's own widget texts.
+STREAMLIT_ENGLISH = ("Choose an option", "Drag and drop file here", "Browse files", "No results", "Press Enter")
+
+
+def _english_texts():
+    from geo.i18n import catalog
+
+    out = set(STREAMLIT_ENGLISH)
+    for entry in catalog().values():
+        if entry.domain in ("app", "ui"):
+            for en in entry.en:
+                plain = en.split("{")[0].strip(" :.,(")
+                if len(plain.split()) >= 3 and plain not in entry.vi[0]:
+                    out.add(plain)
+    return sorted(out)
+
+
+def test_vietnamese_interface_shows_no_english_in_any_tab(server, laptop):
+    page = laptop
+    frame = open_map(page, server.url)
+    english = _english_texts()
+    assert len(english) > 50
+    found = {}
+    tabs = [t("tab_map", "vi"), t("stats", "vi"), t("upload", "vi"), t("downloads", "vi")]
+    for name in tabs:
+        tab = page.get_by_role("tab", name=name, exact=True)
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                               ".getAttribute('data-test-script-state') === 'notRunning'")
+        text = page.evaluate("() => document.body.innerText") + "\n" + frame.evaluate("() => document.body.innerText")
+        hits = [e for e in english if e in text]
+        if hits:
+            found[name] = hits
+    assert not found, found
+
+
+def test_a_search_without_diacritics_lists_the_park(server, laptop):
+    page = laptop
+    open_map(page, server.url)
+    box = page.get_by_role("textbox", name=t("filter_search", "vi"))
+    box.fill("quan ngang")
+    box.press("Enter")
+    expect(page.get_by_role("button", name=re.compile("Khu công nghiệp Quán Ngang"))).to_be_visible()

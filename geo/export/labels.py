@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 
 import shapely
 
+from geo import style
 from geo.export.frame import LabelRequest, MapFrame
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 # Label classes, most important first: a lower number is placed first and never gives way to a higher one.
-PRIORITY: dict[str, int] = {"zone": 0, "seat": 1, "cluster": 2, "place": 3, "project": 4, "context": 5}
+PRIORITY: dict[str, int] = style.LABEL_PRIORITY
 # gids of the scatter collections whose markers labels must keep off (geo.export.geometry, plot_project).
 SYMBOL_GIDS: tuple[str, ...] = ("symbol", "project")
 LABEL_GID = "label"  # gid of a drawn label

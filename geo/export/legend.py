@@ -163,12 +163,27 @@ def draw_rows(ax: Axes, rows: list[Row], width_mm: float, height_mm: float, k: f
             yc = height_mm - y_top - block_h / 2
             if row.draw:
                 row.draw(ax, x, yc, s)
-            ax.text(x + 7.5 * s, yc, "\n".join(lines), fontsize=size, fontweight=weight, va="center", ha="left",
-                    color=INK, linespacing=1.15, clip_on=False)
+            text = ax.text(x + 7.5 * s, yc, "\n".join(lines), fontsize=size, fontweight=weight, va="center",
+                           ha="left", color=INK, linespacing=1.15, clip_on=False)
         elif row.text:
-            ax.text(x, height_mm - y_top, "\n".join(lines), fontsize=size, fontweight=weight, va="top", ha="left",
-                    color=INK if row.kind == "heading" else "#444444", linespacing=1.15, clip_on=False)
+            text = ax.text(x, height_mm - y_top, "\n".join(lines), fontsize=size, fontweight=weight, va="top",
+                           ha="left", color=INK if row.kind == "heading" else "#444444", linespacing=1.15,
+                           clip_on=False)
+        else:
+            continue
+        _fit_width(ax, text, x + col_w)
     return True
+
+
+def _fit_width(ax: Axes, text: object, right_mm: float) -> None:
+    """Shrink ``text`` a little if the renderer sets it wider than its column (hinted type at a low dpi)."""
+    renderer = ax.figure.canvas.get_renderer()
+    right = ax.transData.transform((right_mm, 0))[0]
+    for _ in range(3):
+        box = text.get_window_extent(renderer)
+        if box.x1 <= right or box.width <= 0:
+            return
+        text.set_fontsize(text.get_fontsize() * max(0.5, (right - box.x0) / box.width * 0.99))
 
 
 def atlas_table_rows(table: gpd.GeoDataFrame | None, lang: str) -> list[Row]:

@@ -174,10 +174,9 @@ def feed_map(packed: Packed, bits: bytes, legend: dict[str, object]) -> None:
     s.qtmap_feed_sent = packed.version
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
-                    multi: str | None = None):
-    """Validate an uploaded file once per (content, choices, language), under a generated file name."""
+def check_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
+                 multi: str | None = None, _progress=None):
+    """Validate an uploaded file under a generated file name; ``_progress(done, total, stage)`` is told how far."""
     from geo.readers import ReadOptions
     from geo.validate import validate_file
 
@@ -185,7 +184,25 @@ def validate_upload(data: bytes, name: str, kind: str, crs: str | None, lang: st
         path = Path(tmp) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(data)
         return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang,
-                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app")
+                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app",
+                             progress=_progress)
+
+
+validate_upload = st.cache_data(show_spinner=False, max_entries=8)(check_upload)  # once per content and choices
+
+
+def checked_upload(choices: tuple, digest: str) -> object:
+    """The upload's report, checked once per session and choices with a progress bar (st.progress can't be cached).
+
+    ``digest``: the SHA-256 of the file (``choices[0]``), computed once per rerun by the upload tab.
+    """
+    key = (digest, *choices[1:])
+    if st.session_state.get("upload_checked", (None,))[0] != key:
+        reading = t("rd_up_reading", choices[4], name=choices[1])
+        bar = st.progress(0.0, text=reading)  # real progress: the file read, then each check of geo.validate
+        st.session_state.upload_checked = (key, check_upload(*choices, lambda d, n, _s: bar.progress(d / n, reading)))
+        bar.empty()
+    return st.session_state.upload_checked[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -483,7 +500,8 @@ def edit_tab(store, lang: str) -> None:
     if "ed_base" not in s:
         open_record(store)
     if s.ed_mode != "new":
-        names = dict(zip(load_projects(register)["id"], display_name(load_projects(register), lang), strict=True))
+        current = load_projects(register)
+        names = dict(zip(current["id"], display_name(current, lang), strict=True))
         st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=open_record, args=(store,),
                      format_func=lambda i: f"{i} – {names[i]}" if i else "—")
         if not s.get("ed_record") or s.get("ed_base") is None:
@@ -540,17 +558,16 @@ def revert_now(store, changeset: int, lang: str) -> None:
         s.hist_messages = [("error", str(exc))]
 
 
-def merge_box(store, report, uploaded, lang: str) -> None:
+def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
     """Upload tab, for editors: the preview (new / changed / unchanged / absent) and Commit with a reason."""
-    import hashlib
-
     s = st.session_state
     incoming, fields = editform.upload_records(report)
     st.subheader(t("ed_merge_title", lang))
     retire_absent = st.checkbox(t("ed_retire_absent", lang), key="ed_retire_absent")
     diff = editing.preview_upload(store, incoming, fields, retire_absent)
     st.markdown(t("ed_preview_counts", lang, **diff.counts()))
-    names = dict(zip(load_projects(register)["id"], load_projects(register)["name_vi"], strict=True))
+    current = load_projects(register)
+    names = dict(zip(current["id"], current["name_vi"], strict=True))
     st.dataframe(editform.preview_table(diff, lang, names), hide_index=True, width="stretch")
     st.text_input(t("ed_reason", lang) + " *", key="ed_merge_reason")
 
@@ -558,7 +575,7 @@ def merge_box(store, report, uploaded, lang: str) -> None:
         with st.spinner(t("ed_committing", lang)):
             try:
                 ident, _ = editing.merge_upload(store, s.get("editor"), incoming, fields, s.ed_merge_reason,
-                                                uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest(),
+                                                uploaded.name, digest,
                                                 retire_absent, lang)
                 s.ed_merge_message = ("success", t("ed_committed", lang, id=ident))
             except (NotSignedIn, StoreError) as exc:
@@ -632,8 +649,8 @@ with tab_upload:
             up_sheet = st.selectbox(t("rd_up_sheet", lang), ["", *upload_sheets(uploaded.getvalue())],
                                     key="upload_sheet", format_func=lambda s: s or t("rd_up_sheet_auto", lang))
         choices = (uploaded.getvalue(), uploaded.name, up_kind, up_crs or None, lang, up_sheet, up_multi)
-        with st.spinner(t("rd_up_reading", lang, name=uploaded.name)):
-            report = validate_upload(*choices)
+        upload_sha256 = hashlib.sha256(choices[0]).hexdigest()  # once per rerun: cache keys and the change set
+        report = checked_upload(choices, upload_sha256)
         user_layer = report.usable
         if report.exit_code == 0:
             st.success(t("upload_ok", lang, n=len(report.data)))
@@ -651,13 +668,12 @@ with tab_upload:
         if report.notes:
             st.info("\n".join(f"- {note.line()}" for note in report.notes))
         if editor is not None and up_kind == "project" and user_layer is not None:
-            merge_box(store, report, uploaded, lang)
+            merge_box(store, report, uploaded, upload_sha256, lang)
 
 replaced = user_layer is not None and up_kind == "project" and replace
 data_key: tuple[object, ...] = (register, year, lang)  # what the packed register and the selections depend on
 if replaced:
-    digest = hashlib.sha1(uploaded.getvalue()).hexdigest()
-    data_key = ("upload", digest, uploaded.name, up_crs, up_multi, up_sheet, year, lang)
+    data_key = ("upload", upload_sha256, uploaded.name, up_crs, up_multi, up_sheet, year, lang)
     timeline = empty_timeline()
     projects = state_in_year(with_search_index(user_layer), timeline, year)
     shown = apply_filters(projects, filters, zones)

@@ -133,13 +133,15 @@ def register_in_year(args: argparse.Namespace, filters: Filters, popups_lang: st
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data file against the qtmap schema; one line per problem."""
+    from geo.progress import terminal_progress
     from geo.readers import ReadOptions
     from geo.register import bundled_references
     from geo.validate import validate_file
 
     _progress(args.file, args.lang)
     report = validate_file(args.file, kind=args.kind, crs=args.crs, references=bundled_references(), lang=args.lang,
-                           options=ReadOptions(sheet=args.sheet, multi=args.multi))
+                           options=ReadOptions(sheet=args.sheet, multi=args.multi),
+                           progress=terminal_progress(sys.stderr))
     for line in report.lines():
         print(line)
     if report.exit_code == 1:

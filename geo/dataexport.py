@@ -45,7 +45,7 @@ from geo import bundled
 from geo.extra import ExtraLayer, extra_layers
 from geo.filters import SEARCH_COLUMN, Filters, apply_filters
 from geo.formats import format_for, suffixes
-from geo.records import clean_nan
+from geo.records import clean_nan, in_wgs84
 from geo.records import located as located_mask
 from geo.schema import VOCABULARIES
 
@@ -74,12 +74,7 @@ def neutralise(value: object) -> object:
 def _filtered(projects: gpd.GeoDataFrame, filters: Filters | None) -> gpd.GeoDataFrame:
     """Return the filtered register (all of it for ``filters=None``) in EPSG:4326, without internal columns."""
     out = apply_filters(projects, filters, zones=bundled.load_zones()) if filters is not None else projects
-    out = out.drop(columns=[c for c in out.columns if c == SEARCH_COLUMN])
-    if out.crs is None:
-        out = out.set_crs("EPSG:4326")
-    elif out.crs.to_epsg() != 4326:
-        out = out.to_crs("EPSG:4326")
-    return out
+    return in_wgs84(out.drop(columns=[c for c in out.columns if c == SEARCH_COLUMN]))
 
 
 def _table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:

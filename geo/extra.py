@@ -35,7 +35,7 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.i18n import t
-from geo.records import located
+from geo.records import in_wgs84, located
 from geo.schema import KINDS, fold
 from geo.stats import count_by
 
@@ -58,12 +58,7 @@ class ExtraLayer:
         """Reject an unknown kind; keep the records in WGS 84 (a file without CRS is taken as lon/lat)."""
         if self.kind not in KINDS:
             raise ValueError(f"unknown layer kind {self.kind!r}: use one of {', '.join(KINDS)}")
-        data = self.data
-        if data.crs is None:
-            data = data.set_crs("EPSG:4326")
-        elif data.crs.to_epsg() != 4326:
-            data = data.to_crs("EPSG:4326")
-        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "data", in_wgs84(self.data))
 
     @property
     def category(self) -> str | None:

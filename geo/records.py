@@ -32,7 +32,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-__all__ = ["NAME_COLUMNS", "blank", "clean_frame", "clean_nan", "display_name", "located", "name_column"]
+__all__ = ["NAME_COLUMNS", "blank", "clean_frame", "clean_nan", "display_name", "in_wgs84", "located", "name_column"]
 
 # The name column of each language; names fall back to Vietnamese (the register's required name).
 NAME_COLUMNS: dict[str, str] = {"vi": "name_vi", "en": "name_en"}
@@ -50,6 +50,13 @@ def located(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     values = geometry.to_numpy()
     mask = ~(shapely.is_missing(values) | shapely.is_empty(values))
     return pd.Series(mask, index=geometry.index, dtype=bool)
+
+
+def in_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` in EPSG:4326: reprojected from another CRS, declared so when it has none (taken as lon/lat)."""
+    if gdf.crs is None:
+        return gdf.set_crs("EPSG:4326")
+    return gdf if gdf.crs.to_epsg() == 4326 else gdf.to_crs("EPSG:4326")
 
 
 def clean_nan(value: object) -> object:

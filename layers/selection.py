@@ -5,7 +5,7 @@ passes the filters: 12.5 kB for 100,000 projects, whatever the filter.
 
 >>> import pandas as pd
 >>> bits = selection_bits(pd.Index([10, 11, 12, 13, 14, 15, 16, 17, 18]), pd.Index([11, 18]))
->>> bits.hex(), list(rows_of(bits, 9))
+>>> bits.hex(), rows_of(bits, 9).tolist()
 ('0201', [1, 8])
 """
 

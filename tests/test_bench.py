@@ -232,11 +232,11 @@ def test_peers_table_has_a_row_per_figure_and_says_what_failed(tmp_path):
 
 
 @pytest.mark.browser
-def test_floor_draws_every_point_and_redraws_the_filtered_ones(register, tmp_path):
+def test_floor_draws_every_point_and_redraws_the_filtered_ones(register, tmp_path, browser):
     from bench.peers.measure import measure_floor
 
     _, csv = register
-    res = measure_floor(csv, repeat=1, timeout_s=60, out_dir=tmp_path)
+    res = measure_floor(csv, repeat=1, timeout_s=60, out_dir=tmp_path, browser=browser)
     assert res["shown"] == res["n"] == N  # the first draw drew every point (measure_floor checks each filter)
     assert 0 < res["first_s"] < 60 and 0 < res["change_s"] < 10 and res["heap_bytes"] > 0
 

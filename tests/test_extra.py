@@ -168,3 +168,40 @@ def test_data_downloads_carry_the_upload_as_its_own_layer_sheet_or_rows(projects
         write_data(out, projects, Filters())
         plain = pd.read_csv(out, dtype=str) if suffix == ".csv" else gpd.read_file(out)
         assert LAYER_COLUMN not in plain.columns  # without an upload the files are as before
+
+
+def test_reading_and_checking_report_real_progress_to_a_callback(tmp_path):
+    from geo.register import bundled_references
+    from geo.validate import validate_file
+    from geo.validate.run import CHECKS
+
+    path = tmp_path / "du_an.csv"
+    extra_projects().data.assign(lon=lambda d: d.geometry.x, lat=lambda d: d.geometry.y).drop(
+        columns="geometry").to_csv(path, index=False)
+    calls = []
+    report = validate_file(path, kind="project", references=bundled_references(), lang="en",
+                           progress=lambda done, total, stage: calls.append((done, total, stage)))
+    assert report.data is not None
+    total = len(CHECKS) + 2
+    assert calls == [(1, total, "read"), *((k + 2, total, c.name) for k, c in enumerate(CHECKS)),
+                     (total, total, "done")]
+
+
+def test_the_cli_draws_a_progress_bar_only_on_a_terminal(tmp_path):
+    import io
+    import subprocess
+    import sys
+
+    from geo.progress import TextProgress, terminal_progress
+
+    assert terminal_progress(io.StringIO()) is None  # a pipe or a log gets no bar
+    path = tmp_path / "du_an.csv"
+    path.write_text("id,name_vi,sector,status,lon,lat\nU1,A,water,operating,107.1,16.8\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "geo", "validate", str(path), "--lang", "en"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert "%" not in res.stderr and "[#" not in res.stderr
+    out = io.StringIO()
+    bar = TextProgress(out, width=4)
+    for done in range(1, 5):
+        bar(done, 4, "x")
+    assert out.getvalue().endswith("\r[####] 100 % x\n")

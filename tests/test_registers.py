@@ -524,3 +524,15 @@ def test_an_office_register_in_vietnamese_has_no_english(tmp_path):
     english = words & _english_words()
     assert english == set(), english
 
+
+
+def test_cli_validate_of_the_big_register_exits_1_naming_each_bad_row(big):
+    path, rows = big
+    res = subprocess.run([sys.executable, "-m", "geo", "validate", str(path), "--lang", "en"], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert res.returncode == 1, res.stderr[-2000:]
+    lines = res.stdout.splitlines()
+    errors = sorted({int(line.split(":row ")[1].split(":")[0]) for line in lines
+                     if ":row " in line and ": warning:" not in line})
+    assert errors == rows["errors"]  # each of the 36 rows with an error is named
+    assert sorted(int(line.split(":row ")[1].split(":")[0]) for line in lines if ": warning:" in line) == rows["near"]

@@ -214,39 +214,46 @@ def measure_app(kind: str, csv: str | Path, repeat: int = 3, timeout_s: float = 
             browser.close()
 
 
-def measure_floor(csv: str | Path, repeat: int = 3, timeout_s: float = 120, out_dir: Path = OUT) -> dict[str, object]:
-    """First draw and filtered redraws of the floor page (bench/peers/floor.py) for register ``csv``."""
-    from playwright.sync_api import sync_playwright
+def measure_floor(csv: str | Path, repeat: int = 3, timeout_s: float = 120, out_dir: Path = OUT,
+                  browser=None) -> dict[str, object]:
+    """First draw and filtered redraws of the floor page (bench/peers/floor.py) for register ``csv``.
 
+    ``browser``: a Playwright Chromium already running in this process (the tests' session browser: one sync
+    Playwright per process); without it one is started and closed here.
+    """
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            own = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return measure_floor(csv, repeat, timeout_s, out_dir, browser=own)
+            finally:
+                own.close()
     n, sectors, counts = expected_counts(csv)
     page_path = write_floor(csv, Path(out_dir) / "peers" / f"floor_{n}.html")
     runs = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    for _ in range(repeat):
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
         try:
-            for _ in range(repeat):
-                context = browser.new_context(viewport=VIEWPORT)
-                page = context.new_page()
-                try:
-                    page.goto(page_path.resolve().as_uri(), timeout=timeout_s * 1000)
-                    page.wait_for_function("() => window.floor && window.floor.drawn !== null",
-                                           timeout=timeout_s * 1000)
-                    first_ms, shown = page.evaluate("() => [window.floor.drawn, window.floor.count]")
-                    changes = []
-                    for k in range(len(sectors)):
-                        changes.append(page.evaluate("(c) => window.floorFilter(c)", sectors[: k + 1]) / 1e3)
-                        assert page.evaluate("() => window.floor.count") == counts[k]
-                    cdp = context.new_cdp_session(page)
-                    cdp.send("HeapProfiler.collectGarbage")
-                    heap = cdp.send("Runtime.getHeapUsage")
-                    runs.append({"first_s": first_ms / 1e3, "shown": shown, "change_s": changes, "sent_bytes": [],
-                                 "heap_used": heap.get("usedSize"), "heap_buffers": heap.get("backingStorageSize"),
-                                 "heap_dom": heap.get("embedderHeapUsedSize"), "blocked": 0, "page_errors": []})
-                finally:
-                    context.close()
-            version = browser.version
+            page.goto(page_path.resolve().as_uri(), timeout=timeout_s * 1000)
+            page.wait_for_function("() => window.floor && window.floor.drawn !== null",
+                                   timeout=timeout_s * 1000)
+            first_ms, shown = page.evaluate("() => [window.floor.drawn, window.floor.count]")
+            changes = []
+            for k in range(len(sectors)):
+                changes.append(page.evaluate("(c) => window.floorFilter(c)", sectors[: k + 1]) / 1e3)
+                assert page.evaluate("() => window.floor.count") == counts[k]
+            cdp = context.new_cdp_session(page)
+            cdp.send("HeapProfiler.collectGarbage")
+            heap = cdp.send("Runtime.getHeapUsage")
+            runs.append({"first_s": first_ms / 1e3, "shown": shown, "change_s": changes, "sent_bytes": [],
+                         "heap_used": heap.get("usedSize"), "heap_buffers": heap.get("backingStorageSize"),
+                         "heap_dom": heap.get("embedderHeapUsedSize"), "blocked": 0, "page_errors": []})
         finally:
-            browser.close()
+            context.close()
+    version = browser.version
     res = _summary(runs, {"n": n, "sectors": sectors, "counts": counts, "page_bytes": page_path.stat().st_size})
     res["sent_bytes"] = None  # a static page: nothing is sent on a filter change
     return {**res, "shown": runs[-1]["shown"], "chromium": version}

@@ -13,6 +13,7 @@ import geopandas as gpd
 import shapely
 
 from geo.i18n import DEFAULT_LANG, t
+from geo.progress import Progress, report
 from geo.readers import (
     RawLayer,
     ReadError,
@@ -70,7 +71,8 @@ CHECKS: tuple[Check, ...] = (
 
 
 def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "data", *, references: References,
-                   strict: bool = False, lang: str = DEFAULT_LANG, control: str = "cli") -> Report:
+                   strict: bool = False, lang: str = DEFAULT_LANG, control: str = "cli",
+                   progress: Progress | None = None) -> Report:
     """Validate a layer read by :func:`geo.readers.read_raw`; see :func:`validate_file`."""
     original = pd.DataFrame(layer.frame.drop(columns=layer.frame.geometry.name)) if layer.is_table \
         else layer.frame.copy()
@@ -99,12 +101,15 @@ def validate_layer(layer: RawLayer, kind: str | None = None, file_label: str = "
         footprints(c)
         derive_ids(c)
         read_number_fields(c, {new: old for old, new in renames.items()})
-    for check in CHECKS:
+    for done, check in enumerate(CHECKS, start=2):
         check.run(c)
+        report(progress, done, len(CHECKS) + 2, check.name)
     data = coerce_to_schema(layer.frame, kind) if spec.fields else layer.frame
     order = sorted(range(len(c.problems)), key=lambda k: (c.problems[k].row or 0, k))
-    return Report(file_label, kind, [c.problems[k] for k in order], data, c.notes, lang,
-                  original=original, rows=np.asarray(layer.rows), renamed={new: old for old, new in renames.items()})
+    result = Report(file_label, kind, [c.problems[k] for k in order], data, c.notes, lang,
+                    original=original, rows=np.asarray(layer.rows), renamed={new: old for old, new in renames.items()})
+    report(progress, len(CHECKS) + 2, len(CHECKS) + 2, "done")
+    return result
 
 
 def _unreadable(file_label: str, kind: str | None, message: str, lang: str) -> Report:
@@ -115,7 +120,7 @@ def _unreadable(file_label: str, kind: str | None, message: str, lang: str) -> R
 
 def validate_file(path: str | Path, kind: str | None = None, crs: str | None = None, *, references: References,
                   strict: bool = False, label: str | None = None, lang: str = DEFAULT_LANG,
-                  options: ReadOptions | None = None, control: str = "cli") -> Report:
+                  options: ReadOptions | None = None, control: str = "cli", progress: Progress | None = None) -> Report:
     """Read and check the file at ``path``; never raises for a bad file.
 
     Parameters
@@ -144,6 +149,9 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
     control
         Where the user makes these choices, named in the messages: "cli" (``--crs``,
         ``--sheet``, ``--multi``) or "app" (the upload's boxes).
+    progress
+        Called as ``progress(done, total, stage)`` once the file is read, after each check and at
+        the end (:mod:`geo.progress`); None: no calls.
 
     Returns
     -------
@@ -156,6 +164,7 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
         return _unreadable(label, kind, t("val_unknown_kind", lang, kind=repr(kind), kinds=", ".join(KINDS)), lang)
     try:
         layer = read_raw(path, crs, options)
+        report(progress, 1, len(CHECKS) + 2, "read")
     except ReadError as exc:
         return _unreadable(label, kind, exc.text(lang, control), lang)
     except Exception as exc:  # noqa: BLE001 - a user's file must never produce a traceback
@@ -163,7 +172,8 @@ def validate_file(path: str | Path, kind: str | None = None, crs: str | None = N
         return _unreadable(label, kind, t("val_read_failed", lang, error=f"{type(exc).__name__}: {exc}",
                                           suffix=suffix), lang)
     try:
-        return validate_layer(layer, kind, label, references=references, strict=strict, lang=lang, control=control)
+        return validate_layer(layer, kind, label, references=references, strict=strict, lang=lang, control=control,
+                              progress=progress)
     except Exception as exc:  # noqa: BLE001
         return _unreadable(label, kind, t("val_unexpected", lang, error=f"{type(exc).__name__}: {exc}"), lang)
 

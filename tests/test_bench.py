@@ -242,12 +242,12 @@ def test_floor_draws_every_point_and_redraws_the_filtered_ones(register, tmp_pat
 
 
 @pytest.mark.browser
-def test_a_peer_app_draws_all_its_points_and_a_filter_change_sends_bytes(tmp_path):
+def test_a_peer_app_draws_all_its_points_and_a_filter_change_sends_bytes(tmp_path, browser):
     from bench.peers.measure import measure_app
 
     df = synth.synth_register(300, seed=5)
     csv = synth.write_csv(df, tmp_path / "peer.csv")
-    res = measure_app("geojson", csv, repeat=1, timeout_s=150)
+    res = measure_app("geojson", csv, repeat=1, timeout_s=150, browser=browser)
     assert "error" not in res, res.get("error")
     assert res["n"] == 300 and res["blocked"] == 0 and res["page_errors"] == []  # all drawn, offline
     assert len(res["all_runs"][0]["change_s"]) == 3 and res["sent_bytes"] > 0 and res["heap_bytes"] > 0

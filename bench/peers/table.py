@@ -55,6 +55,17 @@ def peers_table(results: dict) -> list[str]:
     return lines
 
 
+def _repeats(results: dict) -> str:
+    """How many runs each figure is the median of, per size (fewer at the largest sizes)."""
+    a = results.get("args") or {}
+    r, large, r_large = a.get("peer_repeat"), a.get("peer_large"), a.get("peer_repeat_large")
+    sizes = [int(n) for n in results.get("sizes", {})]
+    big = [n for n in sizes if large and n >= large]
+    if big and r_large is not None and r is not None and r_large < r:
+        return f"{r} run(s), {r_large} at " + ", ".join(f"{n:,}" for n in big) + " (to keep the run short)"
+    return f"{r} run(s)"
+
+
 def peers_section(results: dict) -> str:
     """The section for RESULTS.md (and the README), between the peers markers."""
     meta = results.get("meta") or {}
@@ -64,7 +75,7 @@ def peers_section(results: dict) -> str:
             *peers_table(results), "",
             f"Run on {meta.get('date')}, commit {meta.get('commit')}, {meta.get('cores')} cores, load average (1/5/15 "
             f"min) at start / end: {load} — the machine was shared with other work, so every figure includes "
-            f"contention. Medians of {(results.get('args') or {}).get('peer_repeat')} run(s) (each run: a fresh page; "
+            f"contention. Medians of {_repeats(results)} (each run: a fresh page; "
             "three filter changes: the three most common sectors added one by one). `python -m bench.run --steps peers "
             "--sizes N,...`; raw numbers in bench/out/results.json. qtmap / best peer < 1 means qtmap is ahead. "
             "How it is measured: bench/peers/measure.py (first draw = navigation until every point is drawn; filter "

@@ -27,7 +27,9 @@ from streamlit_folium import st_folium
 import folium
 import geopandas as gpd
 
-from geo import bundled, editform, editing, stats
+from geo import areaform, bundled, editform, stats
+from geo import areasession as area_session
+from geo import editsession as session
 from geo.extra import ExtraLayer
 from geo.filters import Filters, apply_filters, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
@@ -35,15 +37,18 @@ from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.readers import READ_SUFFIXES
 from geo.readers.geometry import MULTI_CHOICES
 from geo.records import display_name, located
-from geo.register import bundled_references, load_register
+from geo.register import load_register
 from geo.schema import ENTITY_KINDS, KINDS, codes, label
 from geo.search import closest_names, name_index, search_names, view_of
-from geo.store import StoreError, default_location, open_store
+from geo.store import default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
+from geo.uploads import check_upload, left_out_bytes, problems_table, sheets_of
 from geo.urlstate import read_url_state, view_param
-from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
+from geo.users import Editor, Throttle
 from geo.validate import CRS_CANDIDATES
-from layers.assets import FEED_DIR, install_static
+from layers.assets import FEED_DIR, STATIC_URL, install_static
+from layers.charts import bar_chart
+from layers.draw import draw_control
 from layers.htmlmap import render_html
 from layers.legend import extra_section, legend_spec
 from layers.maps import CENTER, ZOOM, app_map, area_counts, base_layers, extra_group, live_group
@@ -65,10 +70,16 @@ PAGE_CSS = """<style>
 
 
 # --- data: loaded once per process, shared read-only by every session ---------------------------
-@st.cache_resource(show_spinner=False)
-def load_layers() -> dict[str, gpd.GeoDataFrame]:
-    """Every bundled layer except the project register."""
-    return {k: v for k, v in bundled.load_all().items() if k != "project"}
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_layers(areas: tuple[object, ...] = ("bundled",)) -> dict[str, gpd.GeoDataFrame]:
+    """Every bundled layer but the register; the parks, zones and clusters from the store for a store source."""
+    layers = {k: v for k, v in bundled.load_all().items() if k != "project"}
+    return {**layers, **bundled.split_zones(load_zones(areas))} if areas[0] == "store" else layers
+
+
+def areas_source(source: tuple[object, ...]) -> tuple[object, ...]:
+    """Where the areas come from: ("bundled",) beside a register from a file, else the store and its areas' version."""
+    return ("bundled",) if source[0] == "file" else ("store", source[1], open_store(source[1]).areas_version())
 
 
 def register_source() -> tuple[object, ...]:
@@ -92,9 +103,9 @@ def load_projects(source: tuple[object, ...]) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def load_base_layers(lang: str) -> dict:
-    """The base map's layers, serialised once per language and process (the map draws copies of them)."""
-    return base_layers(load_layers(), lang)
+def load_base_layers(lang: str, areas: tuple[object, ...]) -> dict:
+    """The base map's layers, serialised once per language and areas' version (the map draws copies of them)."""
+    return base_layers(load_layers(areas), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -118,48 +129,49 @@ def counts_by_year(source: tuple[object, ...]) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def load_name_index(lang: str, source: tuple[object, ...]) -> pd.DataFrame:
     """Everything named on the map (bundled layers and the register), for the name search."""
-    return name_index({**load_layers(), "project": load_projects(source)}, lang)
+    return name_index({**load_layers(AREAS), "project": load_projects(source)}, lang)
 
 
-@st.cache_resource(show_spinner=False)
-def load_zones() -> gpd.GeoDataFrame:
-    """Parks, economic zones and clusters, for the zone filter."""
-    return bundled.load_zones()
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_zones(areas: tuple[object, ...] = ("bundled",)) -> gpd.GeoDataFrame:
+    """Parks, economic zones and clusters (``kind`` column): the bundled ones or the store's."""
+    return open_store(areas[1]).load_areas() if areas[0] == "store" else bundled.load_zones()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def filtered(source: tuple[object, ...], year: int, key: tuple[tuple[str, str], ...], _filters: Filters
              ) -> gpd.GeoDataFrame:
     """The register of ``year`` through the filters (``key``: their query parameters), shared read-only."""
-    return apply_filters(projects_in_year(source, year), _filters, load_zones())
+    return apply_filters(projects_in_year(source, year), _filters, load_zones(AREAS))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def packed_register(key: tuple[object, ...], _projects: gpd.GeoDataFrame, _timeline: pd.DataFrame,
-                    lang: str) -> Packed:
-    """The register as the map's binary blob (layers/packed.py), built once per (source, year, language)."""
-    return pack(with_timeline_text(_projects, _timeline, lang), lang, key)
+                    lang: str, history: bool) -> Packed:
+    """The register as the map's blob (layers/packed.py), once per (source, year, language); history: popup links."""
+    return pack(with_timeline_text(_projects, _timeline, lang), lang, key,
+                history=t("hi_popup_link", lang) if history else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def map_selection(key: tuple[object, ...], _packed: Packed, _shown: gpd.GeoDataFrame, lang: str
                   ) -> tuple[bytes, dict[str, object]]:
     """The filter's result as the packed rows' bitset, and the legend of what it shows (per register and filter)."""
-    return selection_bits(_packed.index, _shown.index), legend_spec(_shown, lang, area_counts(load_layers()))
+    return selection_bits(_packed.index, _shown.index), legend_spec(_shown, lang, area_counts(load_layers(AREAS)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def filtered_counts(key: tuple[object, ...], _shown: gpd.GeoDataFrame, lang: str) -> list[pd.DataFrame]:
     """The statistics tab's counts of the filtered projects (per sector, status, district, zone)."""
     return [stats.count_by(_shown, "sector", lang), stats.count_by(_shown, "status", lang),
-            stats.count_by(_shown, "district", lang), stats.count_by_zone(_shown, load_zones(), lang)]
+            stats.count_by(_shown, "district", lang), stats.count_by_zone(_shown, load_zones(AREAS), lang)]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def register_tables(key: tuple[object, ...], _projects: gpd.GeoDataFrame, lang: str
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The statistics tab's tables that follow the register and year, not the filters: reported vs mapped, unlocated."""
-    all_layers = {**load_layers(), "project": _projects}
+    all_layers = {**load_layers(AREAS), "project": _projects}
     return (stats.reported_vs_dataset(bundled.load_aggregates(), all_layers, lang),
             stats.unlocated(all_layers, lang).rename(columns=unlocated_headers(lang)))
 
@@ -174,21 +186,8 @@ def feed_map(packed: Packed, bits: bytes, legend: dict[str, object]) -> None:
     s.qtmap_feed_sent = packed.version
 
 
-def check_upload(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None = None,
-                 multi: str | None = None, _progress=None):
-    """Validate an uploaded file under a generated file name; ``_progress(done, total, stage)`` is told how far."""
-    from geo.readers import ReadOptions
-    from geo.validate import validate_file
-
-    with tempfile.TemporaryDirectory() as tmp:  # the user's file name never reaches GDAL
-        path = Path(tmp) / ("upload" + Path(name).suffix.lower())
-        path.write_bytes(data)
-        return validate_file(path, kind=kind, crs=crs, label=name, references=bundled_references(), lang=lang,
-                             options=ReadOptions(sheet=sheet or None, multi=multi or None), control="app",
-                             progress=_progress)
-
-
 validate_upload = st.cache_data(show_spinner=False, max_entries=8)(check_upload)  # once per content and choices
+upload_sheets = st.cache_data(show_spinner=False, max_entries=8)(sheets_of)
 
 
 def checked_upload(choices: tuple, digest: str) -> object:
@@ -206,28 +205,10 @@ def checked_upload(choices: tuple, digest: str) -> object:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def upload_sheets(data: bytes) -> list[str]:
-    """The sheet names of an uploaded workbook (for the sheet box)."""
-    from geo.readers import ReadError, sheet_names
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.xlsx"
-        path.write_bytes(data)
-        try:
-            return sheet_names(path)
-        except ReadError:
-            return []
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def left_out_bytes(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None,
-                   multi: str | None) -> bytes:
-    """The upload's rows with errors (its own columns plus a problem column) as a file to fix and upload again."""
-    from geo.register import write_left_out
-
-    report = validate_upload(data, name, kind, crs, lang, sheet, multi)
-    with tempfile.TemporaryDirectory() as tmp:
-        return write_left_out(report, Path(tmp) / "left_out.xlsx").read_bytes()
+def left_out_file(data: bytes, name: str, kind: str, crs: str | None, lang: str, sheet: str | None,
+                  multi: str | None) -> bytes:
+    """The upload's rows with errors as a file to fix and upload again (geo.uploads)."""
+    return left_out_bytes(validate_upload(data, name, kind, crs, lang, sheet, multi))
 
 
 @st.cache_resource(show_spinner=False)
@@ -237,7 +218,7 @@ def static_assets() -> Path:
 
 
 # --- state: URL query string <-> widgets ----------------------------------------------------------
-def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
+def init_state(zone_ids: tuple[str, ...], years: tuple[int, int], ids: frozenset[str]) -> None:
     """On a session's first run, set the widgets from the URL (``geo.urlstate``: every parameter checked).
 
     Values the data does not allow (unknown codes, a year outside ``years``, a view off the
@@ -253,6 +234,10 @@ def init_state(zone_ids: tuple[str, ...], years: tuple[int, int]) -> None:
         year=years[1] if f.year is None else f.year, qtmap_init=True, ignored=state.ignored,
         legacy_years=state.legacy_years, map_view0=state.view, map_view=state.view,
     )
+    if state.history in ids:  # a history=ID link: that record's history opens (ids: none without a store)
+        st.session_state.update(hist_record=state.history, hist_dialog=state.history)
+    elif state.history:
+        st.session_state.ignored = (*state.ignored, f"history={state.history[:40]}")
 
 
 def current_filters(latest: int) -> Filters:
@@ -279,10 +264,12 @@ def map_moved() -> None:
     center, zoom = value.get("center"), value.get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         st.session_state.map_view = (float(center["lat"]), float(center["lng"]), float(zoom))
-    click = value.get("last_clicked")  # an editor's click on the map fills the edit form's longitude/latitude
-    if st.session_state.get("editor") and isinstance(click, dict) and click != st.session_state.get("ed_click"):
-        st.session_state.update(ed_click=click, ed_coord_mode="lonlat", ed_a=f"{click['lng']:.6f}",
-                                ed_b=f"{click['lat']:.6f}")
+    if st.session_state.get("editor") and st.session_state.get("ed_mode") == "area":  # a click picks an area
+        if not value.get("all_drawings"):  # (not while drawing its footprint)
+            area_session.pick_at(st.session_state, open_store(default_location()), load_zones(AREAS),
+                                 value.get("last_clicked"))
+    elif st.session_state.get("editor"):  # an editor's click on the map fills the edit form's longitude/latitude
+        session.click_to_form(st.session_state, value.get("last_clicked"))
     bounds = value.get("bounds") or {}
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
@@ -327,132 +314,43 @@ def language_changed() -> None:
     st.session_state.map_view0 = st.session_state.get("map_view")
 
 
-def bar_chart(table: pd.DataFrame, lang: str):
-    """Horizontal bars of ``table`` (label, count): axis titles in ``lang``, whole labels, bars readable alone."""
-    import altair as alt
-
-    count = t("chart_count", lang)
-    return alt.Chart(table).mark_bar(size=18).encode(
-        x=alt.X("count:Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
-        tooltip=[alt.Tooltip("label:N", title=t("chart_category", lang)), alt.Tooltip("count:Q", title=count)],
-    ).properties(height=alt.Step(26))  # 26 px per bar, whatever the number of bars
-
-
 def unlocated_headers(lang: str) -> dict[str, str]:
     """Column headers of the table of unlocated items in ``lang``."""
     return {"kind": t("col_kind", lang), "id": t("field_id", lang), "name": t("col_name", lang),
             "district": t("field_district", lang), "sources": t("field_sources", lang)}
 
 
-# --- editing: sign-in (geo.users), the write paths (geo.editing, each checks the editor), the form (geo.editform)
+# --- editing: sign-in (geo.users), the write paths (geo.editing, each checks the editor), their state (geo.editsession)
 @st.cache_resource(show_spinner=False)
 def sign_in_throttle() -> Throttle:
     """Failed sign-ins of every session of this process, per account and per client."""
     return Throttle()
 
 
-def current_editor() -> Editor | None:
-    """The session's signed-in editor; None when anonymous or signed out after the idle time."""
-    editor = st.session_state.get("editor")
-    if editor is not None and not editor.valid():
-        st.session_state.update(editor=None, ed_expired=True)
-        return None
-    if editor is not None:
-        editor.touch()
-    return editor
-
-
-def do_sign_in(store, lang: str) -> None:
-    """Check the sign-in form (throttled); the password box is emptied whatever the outcome."""
-    s = st.session_state
-    try:
-        s.editor = sign_in(accounts_for(store), sign_in_throttle(), s.ed_user, s.ed_password,
-                           st.context.ip_address or "local", lang)
-        s.ed_signin_error = None
-    except SignInRefused as exc:
-        s.ed_signin_error = str(exc)
-    s.ed_password = ""
-
-
 def sign_in_box(store, lang: str) -> Editor | None:
     """Sidebar: Sign in (user name, password) or "Signed in as NAME" and Sign out."""
-    editor = current_editor()
+    s = st.session_state
+    editor = session.current_editor(s)
     if editor is not None:
         st.markdown(t("ed_signed_in", lang, name=md_text(editor.name)))
-        st.button(t("ed_sign_out", lang), key="ed_sign_out", on_click=lambda: st.session_state.update(editor=None))
+        st.button(t("ed_sign_out", lang), key="ed_sign_out", on_click=session.sign_out, args=(s,))
         return editor
-    if st.session_state.pop("ed_expired", False):
+    if s.pop("ed_expired", False):
         st.info(t("ed_session_expired", lang))
     with st.popover(t("ed_sign_in", lang)), st.form("ed_sign_in_form", border=False):
         st.text_input(t("ed_user_name", lang), key="ed_user")
         st.text_input(t("ed_password", lang), type="password", key="ed_password")
-        st.form_submit_button(t("ed_sign_in", lang), on_click=do_sign_in, args=(store, lang))
-    if st.session_state.get("ed_signin_error"):
-        st.error(st.session_state.ed_signin_error)
+        st.form_submit_button(t("ed_sign_in", lang), on_click=session.do_sign_in,
+                              args=(s, store, sign_in_throttle(), st.context.ip_address or "local", lang))
+    if s.get("ed_signin_error"):
+        st.error(s.ed_signin_error)
     return None
 
 
-def open_record(store) -> None:
-    """Load the picked record (or a blank form) into the form's widgets, remembering it as the conflict base."""
-    s = st.session_state
-    ident = s.get("ed_record") if s.get("ed_mode", "new") != "new" else None
-    base = store.current(ids=[ident]).get(ident) if ident else None
-    opened = editform.form_values(base)
-    s.update({f"ed_f_{f.name}": opened[f.name] for f in editform.FORM_FIELDS})
-    s.update(ed_base=base, ed_opened=opened, ed_coord_mode="lonlat", ed_a=opened["lon"], ed_b=opened["lat"],
-             ed_conflict=None, ed_reason="")
-
-
-def show_result(result, lang: str, store) -> None:
-    """After a write: a message, and the form reopened on the record as now stored."""
-    s = st.session_state
-    if isinstance(result, editing.Conflict):
-        s.update(ed_conflict=result, ed_messages=[])
-        return
-    s.ed_messages = [("success", t("ed_saved", lang, id=result.changeset_id, record=result.record_id))]
-    if s.get("ed_mode") != "new":
-        s.ed_record = result.record_id
-    open_record(store)
-
-
-def guarded(write, lang: str, store) -> None:
-    """Run one write; refusals (not signed in, a check, the store) become messages, nothing typed is lost."""
-    try:
-        show_result(write(), lang, store)
-    except (NotSignedIn, StoreError, ValueError) as exc:
-        st.session_state.ed_messages = [("error", str(exc))]
-
-
-def save_form(store, lang: str) -> None:
-    """Save: the import checks on what was typed, then add or save against the version the form opened."""
-    s = st.session_state
-    base = s.get("ed_base")
-    check = editform.check_form({f.name: s.get(f"ed_f_{f.name}") for f in editform.FORM_FIELDS},
-                                editform.Coordinates(s.ed_coord_mode, s.ed_a, s.ed_b, s.get("ed_crs")), lang,
-                                base=base, opened=s.get("ed_opened"))
-    s.ed_messages = [("error", m) for m in check.errors] + [("warning", m) for m in check.warnings]
-    if check.record is None:
-        return
-    if base is None:
-        guarded(lambda: editing.add_project(store, s.get("editor"), check.record, s.ed_reason, lang), lang, store)
-    else:
-        guarded(lambda: editing.save_record(store, s.get("editor"), base["id"], base, check.record, s.ed_reason,
-                                            lang), lang, store)
-
-
-def resolve_conflict(store, lang: str, choice: str) -> None:
-    """Keep theirs (reload), take mine or merge: saved against the newer version (another conflict if it moved)."""
-    s = st.session_state
-    c = s.ed_conflict
-    values = c.resolve(choice, {f.field: s.get(f"ed_pick_{f.field}", "mine") for f in c.fields})
-    if not values:
-        s.ed_record = c.record_id
-        open_record(store)
-        s.ed_messages = [("info", t("ed_kept_theirs", lang))]
-        return
-    guarded(lambda: editing.save_record(store, s.get("editor"), c.record_id, c.theirs, values, s.ed_reason, lang),
-            lang, store)
+def messages(key: str) -> None:
+    """The (kind, text) messages an action left in the session state under ``key``."""
+    for kind, text in st.session_state.get(key) or []:
+        getattr(st, kind)(text)
 
 
 def project_form(store, lang: str) -> None:
@@ -465,10 +363,9 @@ def project_form(store, lang: str) -> None:
         for c in (c for c in conflict.fields if c.both_changed):
             st.radio(t("ed_pick", lang, field=editform.field_label(c.field, lang)), ("mine", "theirs"),
                      horizontal=True, key=f"ed_pick_{c.field}", format_func=lambda k: t(f"ed_col_{k}", lang))
-        cols = st.columns(3)
-        for col, choice in zip(cols, ("theirs", "mine", "merge"), strict=True):
-            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=resolve_conflict,
-                       args=(store, lang, choice))
+        for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
+            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=session.resolve_conflict,
+                       args=(s, store, lang, choice))
     st.caption(t("ed_click_hint", lang) + " " + t("ed_required_note", lang))
     cols = st.columns(3)
     cols[0].radio(t("ed_coord_mode", lang), editform.COORD_MODES, key="ed_coord_mode",
@@ -489,24 +386,66 @@ def project_form(store, lang: str) -> None:
         else:
             col.text_input(f.label(lang), key=key)
     st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=save_form, args=(store, lang))
+    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=session.save_form, args=(s, store, lang))
+
+
+def area_form(store, lang: str) -> None:
+    """Area mode: pick a park, zone or cluster (here or on the map), correct its fields, save a drawn footprint."""
+    s = st.session_state
+    names = dict(zip(zones["id"], [f"{KINDS[k].label(lang)}: {n}" for k, n in zip(
+        zones["kind"], display_name(zones, lang), strict=True)], strict=True))
+    st.selectbox(t("ar_record", lang), ["", *names], key="ar_record", on_change=area_session.open_area,
+                 args=(s, store), format_func=lambda i: names.get(i, i) if i else "—", help=t("ar_pick_hint", lang))
+    if (s.get("ar_base") or {}).get("id") != s.get("ar_record"):
+        area_session.open_area(s, store)
+    base = s.get("ar_base")
+    if base is None:
+        return
+    if (conflict := s.get("ar_conflict")) is not None:
+        st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
+        st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
+        for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
+            col.button(t(f"ed_choose_{choice}", lang), key=f"ar_choose_{choice}",
+                       on_click=area_session.resolve_area_conflict, args=(s, store, lang, choice))
+    st.caption(t("ed_required_note", lang))
+    cols = st.columns(3)
+    for i, f in enumerate(areaform.area_fields(str(base["kind"]))):
+        key, col = f"ar_f_{f.name}", cols[i % 3]
+        if f.widget == "select":
+            col.selectbox(f.label(lang), f.choices(), key=key,
+                          format_func=lambda c, f=f: label(f.type, c, lang) if c else "—")
+        elif f.widget == "check":
+            col.checkbox(f.label(lang), key=key)
+        else:
+            col.text_input(f.label(lang), key=key)
+    st.text_input(t("ed_reason", lang) + " *", key="ar_reason")
+    st.button(t("ed_save", lang), key="ar_save", type="primary", on_click=area_session.save_area, args=(s, store, lang))
+    st.subheader(t("ar_footprint", lang))
+    drawings = (s.get("map") or {}).get("all_drawings") or []
+    st.caption(t("ar_draw_hint", lang, n=len(drawings)))
+    st.radio(t("field_geometry_quality", lang), areaform.DRAWN_QUALITIES, key="ar_quality", horizontal=True,
+             format_func=lambda q: label("geometry_quality", q, lang), help=t("ar_quality_help", lang))
+    st.button(t("ar_save_drawing", lang), key="ar_save_drawing", disabled=not drawings,
+              on_click=area_session.save_drawn, args=(s, store, drawings, lang))
 
 
 def edit_tab(store, lang: str) -> None:
     """The Edit tab: new project, correct or move, a status change, retire."""
     s = st.session_state
-    st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire"), key="ed_mode", horizontal=True,
-             format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=open_record, args=(store,))
+    st.radio(t("ed_mode", lang), ("new", "correct", "status", "retire", "area"), key="ed_mode", horizontal=True,
+             format_func=lambda m: t(f"ed_mode_{m}", lang), on_change=session.open_record, args=(s, store))
+    if s.ed_mode == "area":
+        area_form(store, lang)
+        return messages("ar_messages")
     if "ed_base" not in s:
-        open_record(store)
+        session.open_record(s, store)
     if s.ed_mode != "new":
         current = load_projects(register)
         names = dict(zip(current["id"], display_name(current, lang), strict=True))
-        st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=open_record, args=(store,),
-                     format_func=lambda i: f"{i} – {names[i]}" if i else "—")
+        st.selectbox(t("ed_record", lang), ["", *names], key="ed_record", on_change=session.open_record,
+                     args=(s, store), format_func=lambda i: f"{i} – {names[i]}" if i else "—")
         if not s.get("ed_record") or s.get("ed_base") is None:
             return
-    base = s.ed_base
     if s.ed_mode in ("new", "correct"):
         project_form(store, lang)
     elif s.ed_mode == "status":
@@ -514,16 +453,12 @@ def edit_tab(store, lang: str) -> None:
                      format_func=lambda c: label("status", c, lang))
         st.number_input(t("ed_status_from", lang), 1990, 2035, value=None, step=1, key="ed_status_year")
         st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-        st.button(t("ed_save", lang), key="ed_save_status", type="primary", on_click=guarded, args=(
-            lambda: editing.add_status(store, s.get("editor"), base["id"], s.ed_status, s.ed_status_year,
-                                       s.ed_reason, base["version"], lang=lang), lang, store))
+        st.button(t("ed_save", lang), key="ed_save_status", type="primary", on_click=session.save_status,
+                  args=(s, store, lang))
     else:
         st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-        st.button(t("ed_retire", lang), key="ed_retire", type="primary", on_click=guarded, args=(
-            lambda: editing.retire_record(store, s.get("editor"), base["id"], s.ed_reason, base["version"], lang),
-            lang, store))
-    for kind, text in s.get("ed_messages", []):
-        getattr(st, kind)(text)
+        st.button(t("ed_retire", lang), key="ed_retire", type="primary", on_click=session.retire, args=(s, store, lang))
+    messages("ed_messages")
 
 
 def history_tab(store, editor: Editor | None, lang: str) -> None:
@@ -532,39 +467,42 @@ def history_tab(store, editor: Editor | None, lang: str) -> None:
     st.dataframe(editform.changeset_table(sets, lang), hide_index=True, width="stretch")
     cols = st.columns(2)
     pick = cols[0].selectbox(t("ed_show_set", lang), [cs.id for cs in sets], key="hist_set")
-    record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"]], key="hist_record",
-                               format_func=lambda i: i or "—")
-    if record:
-        rows = [(cs.id, cs.author, record, *change) for cs, *change in store.record_history(record)[::-1]]
-    else:
-        rows = [(pick, store.changeset(pick).author, *change) for change in store.changes_of(pick)] if pick else []
-    st.dataframe(editform.changes_table(rows, lang), hide_index=True, width="stretch")
+    record = cols[1].selectbox(t("ed_record_history", lang), ["", *load_projects(register)["id"], *zones["id"]],
+                               key="hist_record", format_func=lambda i: i or "—")
+    st.dataframe(session.history_table(store, record, pick, lang), hide_index=True, width="stretch")
     if editor is not None and pick:
         st.text_input(t("ed_reason", lang) + " *", key="hist_reason")
-        st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=revert_now, args=(store, pick, lang))
-    for kind, text in st.session_state.get("hist_messages", []):
-        getattr(st, kind)(text)
+        st.button(t("ed_revert", lang, id=pick), key="hist_revert", on_click=session.revert_now,
+                  args=(st.session_state, store, pick, lang))
+    messages("hist_messages")
 
 
-def revert_now(store, changeset: int, lang: str) -> None:
-    """Revert one change set (as a new one) for a signed-in editor; fields changed later are kept and listed."""
-    s = st.session_state
-    try:
-        new, conflicts = editing.revert_changeset(store, s.get("editor"), changeset, s.hist_reason, lang)
-        s.hist_messages = [("info", line) for line in conflicts] + (
-            [("success", t("ed_reverted", lang, id=changeset, new=new))] if new else
-            [("warning", t("store_revert_nothing", lang, id=changeset))])
-    except (NotSignedIn, StoreError) as exc:
-        s.hist_messages = [("error", str(exc))]
+def record_history(store, ident: str, lang: str) -> None:
+    """A dialog over the map, opened by a popup's link (or a history=ID link): that record's changes, for anyone."""
+    def body() -> None:
+        history = store.record_history(ident)
+        if history:
+            st.dataframe(editform.record_history_table(history, lang), hide_index=True, width="stretch")
+        else:
+            st.info(t("hi_none", lang, id=md_text(ident)))
+        st.caption(t("hi_see_tab", lang))
+
+    st.dialog(t("hi_title", lang, id=md_text(ident)), width="large",
+              on_dismiss=lambda: session.close_history(st.session_state))(body)()
 
 
 def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
-    """Upload tab, for editors: the preview (new / changed / unchanged / absent) and Commit with a reason."""
+    """Upload tab, for editors: the preview (new / changed / unchanged / absent), Commit with a reason, or Cancel."""
     s = st.session_state
-    incoming, fields = editform.upload_records(report)
     st.subheader(t("ed_merge_title", lang))
+    if s.get("ed_merge_cancelled") == digest:  # this file's preview was cancelled: nothing written
+        st.info(t("hi_merge_cancelled", lang))
+        st.button(t("hi_merge_again", lang), key="ed_merge_again", on_click=session.merge_again, args=(s,))
+        return
+    incoming, fields = editform.upload_records(report)
     retire_absent = st.checkbox(t("ed_retire_absent", lang), key="ed_retire_absent")
-    diff = editing.preview_upload(store, incoming, fields, retire_absent)
+    with st.spinner(t("hi_previewing", lang, n=len(incoming))):
+        diff = session.merge_preview(s, store, incoming, fields, retire_absent, digest)
     st.markdown(t("ed_preview_counts", lang, **diff.counts()))
     current = load_projects(register)
     names = dict(zip(current["id"], current["name_vi"], strict=True))
@@ -573,15 +511,11 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 
     def commit() -> None:
         with st.spinner(t("ed_committing", lang)):
-            try:
-                ident, _ = editing.merge_upload(store, s.get("editor"), incoming, fields, s.ed_merge_reason,
-                                                uploaded.name, digest,
-                                                retire_absent, lang)
-                s.ed_merge_message = ("success", t("ed_committed", lang, id=ident))
-            except (NotSignedIn, StoreError) as exc:
-                s.ed_merge_message = ("error", str(exc))
+            session.commit_merge(s, store, incoming, fields, uploaded.name, digest, retire_absent, lang)
 
-    st.button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
+    cols = st.columns([1, 1, 6])
+    cols[0].button(t("ed_commit", lang), key="ed_commit", type="primary", on_click=commit, disabled=diff.empty())
+    cols[1].button(t("hi_merge_cancel", lang), key="ed_merge_cancel", on_click=session.merge_cancel, args=(s, digest))
     if s.get("ed_merge_message"):
         getattr(st, s.ed_merge_message[0])(s.ed_merge_message[1])
 
@@ -590,13 +524,15 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
-layers = load_layers()
-zones = load_zones()
 register = register_source()
+AREAS = areas_source(register)  # the cached functions above read it: their keys hold the register's version
+layers = load_layers(AREAS)
+zones = load_zones(AREAS)
 timeline = load_timeline(register)
 years = year_range(load_projects(register), timeline)
-init_state(tuple(zones["id"]), years)
 store = open_store(register[1]) if register[0] == "store" else None  # a register from a file is read-only
+record_ids = frozenset(load_projects(register)["id"]) | frozenset(zones["id"]) if store is not None else frozenset()
+init_state(tuple(zones["id"]), years, record_ids)
 
 with st.sidebar:
     lang = st.radio("Ngôn ngữ / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True,
@@ -630,9 +566,16 @@ n_located = int(located(shown).sum())
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
+session.history_asked(st.session_state, record_ids)  # a popup's history link was clicked
+if store is not None and st.session_state.get("hist_dialog") in record_ids:  # until dismissed (or a history=ID link)
+    record_history(store, st.session_state.hist_dialog, lang)
 tab_map, tab_stats, tab_upload, tab_download, *tab_more = st.tabs(
     [t("tab_map", lang), t("stats", lang), t("upload", lang), t("downloads", lang)]
-    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []))
+    + ([t("tab_edit", lang)] if editor else []) + ([t("tab_history", lang)] if store is not None else []),
+    key="tab", on_change="rerun")  # lazy: the statistics, downloads and history run only while their tab is open
+for widget in ("dl_view", "hist_set", "hist_record", "hist_reason"):  # a closed tab's widgets keep their state
+    if widget in st.session_state:
+        st.session_state[widget] = st.session_state[widget]
 
 with tab_upload:
     uploaded = st.file_uploader(t("upload_help", lang), type=UPLOAD_TYPES, key="upload")
@@ -656,15 +599,12 @@ with tab_upload:
             st.success(t("upload_ok", lang, n=len(report.data)))
         elif user_layer is not None:  # some rows with errors: the rest is used, loudly
             st.warning(t("rd_up_partial", lang, n=int(report.unusable().sum()), m=len(user_layer)))
-            st.download_button(t("rd_up_left_out", lang), lambda: left_out_bytes(*choices),
+            st.download_button(t("rd_up_left_out", lang), lambda: left_out_file(*choices),
                                f"{Path(uploaded.name).stem}.left_out.xlsx", on_click="ignore", key="dl_left_out")
         else:
             st.error(t("upload_problems", lang, n=len(report.errors) or 1))
         if report.problems:
-            st.dataframe(pd.DataFrame([{
-                t("rd_up_col_where", lang): p.where, t("rd_up_col_column", lang): report.column_name(p.field),
-                t("rd_up_col_value", lang): p.value, t("rd_up_col_severity", lang): t(f"rd_up_{p.severity}", lang),
-                t("rd_up_col_message", lang): p.message} for p in report.problems]), hide_index=True, width="stretch")
+            st.dataframe(problems_table(report, lang), hide_index=True, width="stretch")
         if report.notes:
             st.info("\n".join(f"- {note.line()}" for note in report.notes))
         if editor is not None and up_kind == "project" and user_layer is not None:
@@ -684,88 +624,93 @@ extra = (ExtraLayer(uploaded.name, up_kind, user_layer),) if user_layer is not N
 with tab_map:
     st.caption(t("n_shown", lang, shown=n_located, total=int(located(projects).sum()))
                + f" · {t('n_projects', lang, n=len(shown))}" + "".join(f" · {x.caption(lang)}" for x in extra))
-    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang))
+    m = app_map(layers, lang, bundled.ATTRIBUTION_SHORT, load_base_layers(lang, AREAS))
+    if editor is not None and st.session_state.get("ed_mode") == "area":  # Leaflet.draw, served by the app
+        for element in draw_control(lang, STATIC_URL):
+            element.add_to(m)
     groups = [live_group(lang), *(extra_group(x, lang) for x in extra)]  # the live group: the map renders once
     if editor is not None and st.session_state.get("ed_click"):
         st.caption(t("ed_clicked", lang, lon=st.session_state.ed_a, lat=st.session_state.ed_b))
     view0 = st.session_state.get("map_view0")  # a link's view, or the view before a language switch
     st_folium(m, feature_group_to_add=groups, layer_control=folium.LayerControl(collapsed=True),
               # last_clicked always: the component keeps the list it mounted with (a sign-in does not remount)
-              returned_objects=["center", "zoom", "bounds", "last_clicked"],
+              returned_objects=["center", "zoom", "bounds", "last_clicked", "all_drawings"],
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
-    packed = packed_register(data_key, projects, timeline, lang)
+    packed = packed_register(data_key, projects, timeline, lang, store is not None and not replaced)
     bits, legend = map_selection((*data_key, filter_key), packed, shown, lang)
     legend = {**legend, "sections": [*legend["sections"], *(extra_section(x, lang) for x in extra)]}  # not cached
     feed_map(packed, bits, legend)
 
 with tab_stats:
-    reported, unlocated = register_tables(data_key, projects, lang)
-    st.subheader(t("stats_reported", lang))
-    st.dataframe(reported, hide_index=True, width="stretch")
-    st.caption(t("stats_gap_note", lang))
-    st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
-    st.subheader(t("stats_filtered", lang, n=len(shown)))
-    cols = st.columns(2)
-    titles = [t("filter_sector", lang), t("filter_status", lang), t("filter_district", lang), t("filter_zone", lang)]
-    for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
-                                           strict=True)):
-        with cols[i % 2]:
-            st.markdown(f"**{title}**")
-            if len(table):
+    if tab_stats.open:
+        reported, unlocated = register_tables(data_key, projects, lang)
+        st.subheader(t("stats_reported", lang))
+        st.dataframe(reported, hide_index=True, width="stretch")
+        st.caption(t("stats_gap_note", lang))
+        st.dataframe(stats.indicators(bundled.load_aggregates(), lang), hide_index=True, width="stretch")
+        st.subheader(t("stats_filtered", lang, n=len(shown)))
+        cols = st.columns(2)
+        titles = [t(f"filter_{name}", lang) for name in ("sector", "status", "district", "zone")]
+        for i, (title, table) in enumerate(zip(titles, filtered_counts((*data_key, filter_key), shown, lang),
+                                               strict=True)):
+            with cols[i % 2]:
+                st.markdown(f"**{title}**")
+                if len(table):
+                    st.altair_chart(bar_chart(table, lang), width="stretch")
+                else:
+                    st.caption(t("report_none", lang))
+        for x in extra:
+            st.subheader(t("extra_stats", lang, title=x.title(lang)))
+            st.caption(t("extra_stats_note", lang))
+            if len(table := x.counts(lang)):
                 st.altair_chart(bar_chart(table, lang), width="stretch")
-            else:
-                st.caption(t("report_none", lang))
-    for x in extra:
-        st.subheader(t("extra_stats", lang, title=x.title(lang)))
-        st.caption(t("extra_stats_note", lang))
-        if len(table := x.counts(lang)):
-            st.altair_chart(bar_chart(table, lang), width="stretch")
-    st.subheader(t("stats_by_year", lang))
-    by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
-    st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
-                 width="stretch")
-    st.subheader(t("stats_unlocated", lang))
-    st.dataframe(unlocated, hide_index=True, width="stretch")
+        st.subheader(t("stats_by_year", lang))
+        by_year = status_counts_by_year(user_layer, timeline) if replaced else counts_by_year(register)
+        st.dataframe(by_year.rename(columns=lambda c: label("status", c, lang)).rename_axis(t("field_year", lang)),
+                     width="stretch")
+        st.subheader(t("stats_unlocated", lang))
+        st.dataframe(unlocated, hide_index=True, width="stretch")
 
 with tab_download:
-    st.caption(filters.describe(lang, zone_names))
-    name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
+    if tab_download.open:
+        st.caption(filters.describe(lang, zone_names))
+        name = "qtmap-" + ("-".join(f"{k}_{v}" for k, v in filters.to_query_params().items())[:60] or "all")
 
-    # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
-    REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
+        # Report options per format where the download differs from the defaults (the PDF is for printing, on A3).
+        REPORT_OPTIONS: dict[str, dict[str, object]] = {".pdf": {"paper": "A3"}}
 
-    bounds = st.session_state.get("map_bounds")
-    use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
+        bounds = st.session_state.get("map_bounds")
+        use_view = st.checkbox(t("download_view", lang), value=True, key="dl_view", disabled=bounds is None)
 
-    def _export(fmt: OutputFormat) -> bytes:
-        """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
-        if fmt.family == "html":
-            return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
-        write = fmt.load_writer()
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"export{fmt.suffix}"
-            if fmt.family == "report":
-                from geo.export import ExportOptions
+        def _export(fmt: OutputFormat) -> bytes:
+            """Write the current view in format ``fmt`` to a temp dir and return the bytes (runs on click)."""
+            if fmt.family == "html":
+                return render_html(with_timeline_text(projects, timeline, lang), filters, lang, extra).encode("utf-8")
+            write = fmt.load_writer()
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / f"export{fmt.suffix}"
+                if fmt.family == "report":
+                    from geo.export import ExportOptions
 
-                view = bounds if use_view and bounds else None  # the map's view on screen (west, south, east, north)
-                write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra,
-                                                            **REPORT_OPTIONS.get(fmt.suffix, {})))
-            else:
-                write(out, projects, filters, extra=extra)
-            return out.read_bytes()
+                    view = bounds if use_view and bounds else None  # the map's view (west, south, east, north)
+                    write(out, projects, filters, ExportOptions(lang=lang, bbox=view, extra=extra, areas=zones,
+                                                                **REPORT_OPTIONS.get(fmt.suffix, {})))
+                else:
+                    write(out, projects, filters, extra=extra)
+                return out.read_bytes()
 
-    cols = st.columns(len(FAMILIES))
-    for column, family in zip(cols, FAMILIES, strict=True):
-        for suffix in suffixes(family):
-            fmt = FORMATS[suffix]
-            column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
-                                   lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
-                                   key=f"dl_{suffix[1:]}")
+        cols = st.columns(len(FAMILIES))
+        for column, family in zip(cols, FAMILIES, strict=True):
+            for suffix in suffixes(family):
+                fmt = FORMATS[suffix]
+                column.download_button(t(fmt.label_key, lang) if fmt.label_key else fmt.label,
+                                       lambda fmt=fmt: _export(fmt), f"{name}{suffix}", fmt.mime, on_click="ignore",
+                                       key=f"dl_{suffix[1:]}")
 
 if editor is not None:
     with tab_more[0]:
         edit_tab(store, lang)
-if store is not None:
+if store is not None and tab_more[-1].open:
     with tab_more[-1]:
         history_tab(store, editor, lang)

@@ -20,7 +20,7 @@ from geo.schema import ENTITY_KINDS, FILES, ZONE_KINDS
 
 __all__ = [
     "ATTRIBUTION", "ATTRIBUTION_SHORT", "DATA_DATE", "DATA_DIR", "FILES", "ZONE_KINDS", "load_aggregates", "load_all",
-    "load_layer", "load_sources", "load_timeline", "load_zones", "zone_ids",
+    "load_layer", "load_sources", "load_timeline", "load_zones", "split_zones", "zone_ids",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -85,6 +85,19 @@ def load_zones() -> gpd.GeoDataFrame:
         gdf.insert(0, "kind", kind)
         parts.append(gdf)
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+
+
+def split_zones(zones: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of a ``kind``-column table of areas (the store's), one per zone kind with that kind's fields."""
+    from geo.schema import KINDS
+
+    out = {}
+    for kind in ZONE_KINDS:
+        names = [f.name for f in KINDS[kind].fields if f.name in zones.columns]
+        part = zones[zones["kind"] == kind]
+        out[kind] = gpd.GeoDataFrame(part[names].reset_index(drop=True), geometry=part.geometry.reset_index(drop=True),
+                                     crs="EPSG:4326")
+    return out
 
 
 def zone_ids() -> tuple[str, ...]:

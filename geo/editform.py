@@ -36,7 +36,7 @@ from geo.validate import CRS_CANDIDATES
 
 __all__ = ["FormField", "FORM_FIELDS", "FIELDS_BY_NAME", "COORD_MODES", "VN2000_CRS", "Coordinates", "FormCheck",
            "form_values", "point_text", "check_form", "upload_records", "preview_table", "field_label",
-           "conflict_table", "shown", "changeset_table", "changes_table"]
+           "conflict_table", "shown", "changeset_table", "changes_table", "record_history_table"]
 
 COORD_MODES: tuple[str, ...] = ("lonlat", "vn2000")
 VN2000_CRS: tuple[str, ...] = tuple(c for c in CRS_CANDIDATES if c.startswith("vn2000"))
@@ -249,3 +249,15 @@ def changes_table(rows, lang: str, limit: int = 1000) -> pd.DataFrame:
     return pd.DataFrame([(cs, author, ident, field_label(name, lang), shown(name, old, lang), shown(name, new, lang))
                          for cs, author, ident, name, old, new in rows[:limit]],
                         columns=[t(f"ed_col_{c}", lang) for c in ("set", "author", "record", "field", "old", "new")])
+
+
+def record_history_table(history, lang: str, limit: int = 1000) -> pd.DataFrame:
+    """One record's changes, newest first: change set, time (UTC), editor, reason, field, old → new.
+
+    ``history``: :meth:`geo.store.Store.record_history` rows (change set, field, old, new), oldest first.
+    """
+    rows = history[::-1][:limit]
+    return pd.DataFrame([(cs.id, cs.time[:19].replace("T", " "), cs.author, cs.reason, field_label(name, lang),
+                          shown(name, old, lang), shown(name, new, lang)) for cs, name, old, new in rows],
+                        columns=[t(f"ed_col_{c}", lang) for c in ("set", "time", "author", "reason", "field", "old",
+                                                                   "new")])

@@ -1,8 +1,10 @@
 """Every write the app makes to the register, each refused without a signed-in :class:`geo.users.Editor`.
 
-The write paths: :func:`add_project`, :func:`save_record` (correct fields or move),
-:func:`add_status` (a status-timeline entry with its year), :func:`retire_record`,
-:func:`merge_upload` and :func:`revert_changeset`. Each checks the editor itself
+The write paths: :func:`add_project`, :func:`save_record` (correct fields or move a
+project; correct a park's, zone's or cluster's fields), :func:`save_footprint` (a
+footprint drawn on the map, checked as an import would be), :func:`add_status` (a
+status-timeline entry with its year), :func:`retire_record`, :func:`merge_upload`
+and :func:`revert_changeset`. Each checks the editor itself
 (:func:`geo.users.require_editor`, and that the account still exists), so hiding a
 widget is never the only guard; the editor's name is the author of the change set.
 
@@ -22,13 +24,20 @@ from dataclasses import dataclass, field
 
 from geo.i18n import t
 from geo.store import Store, StoreConflict, StoreError
-from geo.store.records import FIELDS, GEOMETRY, TIMELINE, Diff, timeline_rows
+from geo.store.records import AREA_FIELDS, FIELDS, GEOMETRY, TIMELINE, Diff, is_area, timeline_rows
 from geo.users import Editor, NotSignedIn, accounts_for, require_editor
 
 __all__ = ["FieldConflict", "Conflict", "Saved", "guard", "next_id", "add_project", "save_record", "add_status",
-           "retire_record", "preview_upload", "merge_upload", "revert_changeset", "EDITABLE"]
+           "retire_record", "preview_upload", "merge_upload", "revert_changeset", "save_footprint", "EDITABLE",
+           "AREA_EDITABLE", "editable_of"]
 
 EDITABLE: tuple[str, ...] = (*FIELDS, GEOMETRY)  # what a form may change (timeline and retired have their own paths)
+AREA_EDITABLE: tuple[str, ...] = (*(n for n in AREA_FIELDS if n not in ("id", "kind")), GEOMETRY)  # an area's
+
+
+def editable_of(record: dict[str, object]) -> tuple[str, ...]:
+    """The fields a form may change in ``record``: a project's or an area's (whose kind is fixed)."""
+    return AREA_EDITABLE if is_area(record) else EDITABLE
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def add_project(store: Store, editor: object, record: dict[str, object], reason:
 
 def _conflict(store: Store, record_id: str, base: dict[str, object], mine: dict[str, object],
               theirs: dict[str, object]) -> Conflict:
-    names = [n for n in EDITABLE if mine.get(n, base.get(n)) != base.get(n) or theirs.get(n) != base.get(n)]
+    names = [n for n in editable_of(theirs) if mine.get(n, base.get(n)) != base.get(n) or theirs.get(n) != base.get(n)]
     fields = [FieldConflict(n, base.get(n), mine.get(n, base.get(n)), theirs.get(n)) for n in names
               if mine.get(n, base.get(n)) != theirs.get(n) or theirs.get(n) != base.get(n)]
     sets = list(dict.fromkeys((cs.id, cs.author) for cs, _f, _o, _n in store.record_history(record_id)))
@@ -135,22 +144,46 @@ def save_record(store: Store, editor: object, record_id: str, base: dict[str, ob
     """
     who = guard(store, editor, lang)
     reason = _reason(reason, lang)
-    unknown = sorted(set(mine) - set(EDITABLE))
+    theirs = store.current_all(ids=[record_id]).get(record_id)
+    if theirs is None:
+        raise StoreError(t("store_no_record", lang, id=record_id))
+    unknown = sorted(set(mine) - set(editable_of(theirs)))
     if unknown:
         raise StoreError(t("store_unknown_fields", lang, fields=", ".join(unknown)))
     changes = {k: v for k, v in mine.items() if v != base.get(k)}
     if not changes:
         raise StoreError(t("ed_nothing_changed", lang))
-    theirs = store.current(ids=[record_id]).get(record_id)
-    if theirs is None:
-        raise StoreError(t("store_no_record", lang, id=record_id))
     if theirs["version"] != base["version"]:
         return _conflict(store, record_id, base, mine, theirs)
     try:
         return Saved(store.edit(record_id, changes, by=who.name, reason=reason, expected_version=int(base["version"])),
                      record_id)
     except StoreConflict:  # changed between our read and the write: show what changed
-        return _conflict(store, record_id, base, mine, store.current(ids=[record_id])[record_id])
+        return _conflict(store, record_id, base, mine, store.current_all(ids=[record_id])[record_id])
+
+
+def save_footprint(store: Store, editor: object, record_id: str, base: dict[str, object], geometry: str | None,
+                   quality: str, reason: str, lang: str = "en") -> Saved | Conflict:
+    """Save a footprint drawn for the area ``base`` (hex WKB) with its ``geometry_quality``, as one change set.
+
+    The footprint is checked first (:func:`geo.areaform.check_footprint`: valid, inside or near the
+    province); a StoreError lists the located problems and nothing is written. Conflicts as
+    :func:`save_record`.
+    """
+    from geo.areaform import check_footprint, footprint_values
+
+    guard(store, editor, lang)
+    if not is_area(base):
+        raise StoreError(t("ar_not_area", lang, id=record_id))
+    if geometry is None:
+        raise StoreError(t("ar_need_drawing", lang))
+    checked = check_footprint(base, geometry, quality, lang)
+    if checked.record is None:
+        raise StoreError("\n".join(checked.errors))
+    changes = footprint_values(base, geometry, quality)
+    if not changes:
+        raise StoreError(t("ed_nothing_changed", lang))
+    return save_record(store, editor, record_id, base, changes, reason, lang)
 
 
 def add_status(store: Store, editor: object, record_id: str, status: str, year: int | None, reason: str,

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 from geo.filters import Filters
 
-__all__ = ["MAX_QUERY", "PARAMS", "VIEW_BOUNDS", "UrlState", "read_url_state", "view_param"]
+__all__ = ["MAX_ID", "MAX_QUERY", "PARAMS", "VIEW_BOUNDS", "UrlState", "read_url_state", "view_param"]
 
 # Every parameter a link may carry (anything else is listed as ignored).
-PARAMS: tuple[str, ...] = ("lang", "sector", "status", "district", "zone", "year", "years", "q", "view")
+PARAMS: tuple[str, ...] = ("lang", "sector", "status", "district", "zone", "year", "years", "q", "view", "history")
 MAX_QUERY = 100  # characters of free-text search kept from a link
+MAX_ID = 64  # characters of a record id in history=ID
 MAX_SHOWN = 40  # characters of an ignored value repeated in the warning
 # The views a link may ask for: (lat min, lat max, lon min, lon max, zoom min, zoom max), around the province.
 VIEW_BOUNDS: tuple[float, float, float, float, float, float] = (14.5, 19.0, 104.5, 109.5, 6.0, 18.0)
@@ -47,6 +48,7 @@ class UrlState:
     view: tuple[float, float, float] | None  # (lat, lon, zoom) or None for the default view
     ignored: tuple[str, ...]
     legacy_years: str = ""  # an old link's years=A-B range, shown as the state in year B
+    history: str = ""  # the record whose history a popup's link opens (the app checks it is in the register)
 
 
 def _shown(key: str, value: str) -> str:
@@ -123,4 +125,8 @@ def read_url_state(params: Mapping[str, object], zone_ids: tuple[str, ...] = (),
         view = _view(raw_view)
         if view is None:
             ignored.append(_shown("view", raw_view))
-    return UrlState(lang, f.with_(year=year), view, tuple(ignored), legacy)
+    history = clean.get("history", "").strip()
+    if history and (len(history) > MAX_ID or _CONTROL.search(history)):
+        ignored.append(_shown("history", history))
+        history = ""
+    return UrlState(lang, f.with_(year=year), view, tuple(ignored), legacy, history)

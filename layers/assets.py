@@ -1,7 +1,8 @@
 """Leaflet and qtmap assets, from installed packages, served by the app or inlined: never a CDN.
 
 Leaflet comes from the ``xstatic-leaflet`` package; qtmap's own JS/CSS sit beside
-this module. The app copies them into ``static/qtmap/`` (Streamlit serves ./static
+this module; Leaflet.draw (the editors' draw tools) is vendored in ``layers/vendor/leaflet_draw``.
+The app copies them into ``static/qtmap/`` (Streamlit serves ./static
 at /app/static/); the standalone HTML export inlines them.
 """
 
@@ -54,6 +55,10 @@ def install_static(static_dir: Path) -> Path:
             shutil.copyfile(path, dest)
     for name, path in CSS_FILES:
         (target / f"{name}.css").write_text(_css_with_inline_images(path), encoding="utf-8")
+    from layers.draw import DRAW_JS, draw_css  # an editor's draw tools (vendored Leaflet.draw, MIT)
+
+    shutil.copyfile(DRAW_JS, target / "leaflet_draw.js")
+    (target / "leaflet_draw.css").write_text(draw_css(), encoding="utf-8")
     return target
 
 

@@ -87,9 +87,14 @@ def _width(n_labels: int) -> str:
 
 
 def pack(gdf: gpd.GeoDataFrame, lang: str, key: object, kind: str = "project",
-         bulk_above: int | None = BULK_ABOVE) -> Packed:
-    """Pack the located projects of ``gdf`` (as :func:`layers.projects.build` would draw them) for ``key``."""
+         bulk_above: int | None = BULK_ABOVE, history: str | None = None) -> Packed:
+    """Pack the located projects of ``gdf`` (as :func:`layers.projects.build` would draw them) for ``key``.
+
+    ``history``: the text of a link in each popup to that record's history (the app, over a store), or None.
+    """
     located, columns, opts = prepare(gdf, kind, lang, bulk_above)
+    if history:
+        opts["history_label"] = history  # text: qtmap.js puts it in with textContent, the id into the URL encoded
     if "id" in located.columns and "id" not in columns:
         columns.append("id")  # the record's id: what a test or a link names a drawn point by
     arrays: list[bytes] = []

@@ -591,7 +591,28 @@
     var rows = opts.popup.map(function (p) { return [p[0], cell(cols, p[1], i)]; });
     var conf = cell(cols, "location_confidence", i), note = cell(cols, "location_note", i);
     var noteText = conf ? opts.confidence_label + ": " + conf + (note ? " — " + note : "") : note;
-    return popupNode(cell(cols, opts.title, i), rows, sourcesOf(cell(cols, "sources", i), opts.sources), noteText);
+    var box = popupNode(cell(cols, opts.title, i), rows, sourcesOf(cell(cols, "sources", i), opts.sources), noteText);
+    var id = cell(cols, "id", i);
+    if (opts.history_label && id !== null && id !== undefined) { box.appendChild(historyLink(opts.history_label, id)); }
+    return box;
+  }
+
+  /* The app's link from a popup to the record's history: the app's URL with history=ID (encoded; a new tab or a
+   * shared link opens it there), and in this page a message through the app's feed frame (no reload: the
+   * session and its sign-in stay). */
+  function historyLink(text, id) {
+    var a = el("a", "qtmap-history", text), top = window.parent;
+    try { var url = new URL(top.location.href); url.searchParams.set("history", String(id)); a.href = url.href; }
+    catch (e) { a.href = "?history=" + encodeURIComponent(String(id)); }
+    a.target = "_top";
+    a.addEventListener("click", function (ev) {
+      for (var k = 0; k < top.frames.length; k++) {
+        try {
+          if (top.frames[k].qtmapAsk) { top.frames[k].qtmapAsk({ history: String(id) }); ev.preventDefault(); return; }
+        } catch (err) { /* a frame of another origin */ }
+      }
+    });
+    return a;
   }
 
   function bindInfo(group, cols, opts) {

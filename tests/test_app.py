@@ -23,6 +23,20 @@ def run(params=None, env_projects=None, monkeypatch=None) -> AppTest:
     return at.run()
 
 
+def open_tab(at, name: str, lang: str = "vi") -> AppTest:
+    """Switch to the tab of i18n key ``name`` (the statistics and downloads tabs run only while open)."""
+    at.session_state["tab"] = t(name, lang)
+    return at.run()
+
+
+def test_the_statistics_run_only_while_their_tab_is_open():
+    at = run({"lang": "en"})
+    assert not at.get("vega_lite_chart") and t("stats_reported", "en") not in [h.value for h in at.subheader]
+    open_tab(at, "stats", "en")
+    assert at.get("vega_lite_chart") and t("stats_reported", "en") in [h.value for h in at.subheader]
+    assert map_caption(at)  # the map tab still runs (its iframe stays mounted)
+
+
 def map_caption(at) -> str:
     """The caption above the map: how many located projects are shown, and how many match."""
     captions = [c.value for c in at.tabs[0].caption]
@@ -94,7 +108,7 @@ def test_switching_language_translates_the_page():
 
 
 def test_statistics_compare_the_conclusion_with_the_dataset():
-    at = run({"lang": "en"})
+    at = open_tab(run({"lang": "en"}), "stats", "en")
     tables = [df.value for df in at.dataframe]
     reported = next(tb for tb in tables if t("stats_col_reported", "en") in tb.columns)
     row = reported[reported[t("stats_indicator", "en")] == "Registered investment projects"].iloc[0]
@@ -157,6 +171,7 @@ def test_year_slider_shows_the_state_in_that_year():
     assert "year" not in at.query_params
     latest = map_feature_group(at)
     assert "Hà Nội–Quảng Trị Beer" in latest and "Rào Quán" in latest
+    open_tab(at, "stats")
     assert status_chart(at) == {"Đang hoạt động": 18, "Đang xây dựng": 6, "Đã cấp phép": 1, "Quy hoạch": 1}
 
     at.slider(key="year").set_value(2005).run()
@@ -177,7 +192,7 @@ def test_popups_carry_the_status_timeline():
 
 
 def test_statistics_count_statuses_year_by_year():
-    at = run({"lang": "en"})
+    at = open_tab(run({"lang": "en"}), "stats", "en")
     table = next(df.value for df in at.dataframe if df.value.index.name == t("field_year", "en"))
     assert table.loc[2011].to_dict() == {"Operating": 10, "Under construction": 7, "Licensed": 0, "Planned": 2,
                                          "Stalled": 0}

@@ -58,6 +58,8 @@ def test_an_extra_layer_is_in_the_caption_the_legend_the_layer_control_and_the_s
     assert section["title"] == title
     assert [(i["label"], i["count"]) for i in section["items"]] == [("Electricity", 1), ("Water supply", 2)]
     assert f"{json.dumps(title)} :" in map_args(at)["layer_control"]  # its own switch in the layer control
+    at.session_state["tab"] = t("stats", "en")  # the statistics run only while their tab is open
+    at.run()
     assert t("extra_stats", "en", title=title) in [s.value for s in at.subheader]
 
 
@@ -80,6 +82,8 @@ def test_an_uploaded_park_layer_gets_its_kinds_legend_row():
 def test_an_upload_that_replaces_the_register_is_no_extra_layer():
     at = upload("en")
     at.checkbox(key="upload_replace").check().run()
+    at.session_state["tab"] = t("stats", "en")
+    at.run()
     assert not at.exception
     title = t("layer_uploaded", "en", name="Dự án mới.csv")
     assert title not in [c.value for c in at.tabs[0].caption][0]

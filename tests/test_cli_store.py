@@ -72,7 +72,7 @@ def test_init_check_import_history_revert(store_arg, tmp_path, capsys):
     assert code == 0 and len(out) == 2
     assert re.match(rf"{imported}  \d{{4}}-\d\d-\d\dT[\d:.]+Z  ann  import  \+1 ~2 ×0  q3  "
                     r"\[update.geojson sha256:[0-9a-f]{12}\]$", out[0]), out[0]
-    assert out[1].startswith("1  ") and "qtmap  seed  +26 ~0 ×0" in out[1]
+    assert out[1].startswith("1  ") and "qtmap  seed  +45 ~0 ×0" in out[1]  # 26 projects, 19 parks, zones and clusters
 
     code, out, _ = run(capsys, "history", "--store", store_arg, "--id", "P01")
     assert code == 0

@@ -68,7 +68,9 @@ def test_first_use_seeds_the_bundled_register_with_one_change_set(location):
     assert store.schema_version() == SCHEMA_VERSION
     pd.testing.assert_frame_equal(_frame(store.load()), _frame(_bundled()))
     seed = store.changesets()[0]
-    assert (seed.action, seed.n_new, seed.source_name) == ("seed", 26, "data/projects.geojson")
+    assert (seed.action, seed.n_new) == ("seed", 26 + 19)  # the register and the parks, zones and clusters
+    assert seed.source_name.split(", ") == ["data/projects.geojson", "data/industrial_parks.geojson",
+                                            "data/economic_zones.geojson", "data/industrial_clusters.geojson"]
     assert len(seed.source_sha256) == 64
     assert store.check() == []
     timeline = store.timeline()

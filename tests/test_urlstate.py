@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.i18n import t
 from geo.schema import codes
-from geo.urlstate import MAX_QUERY, PARAMS, VIEW_BOUNDS, read_url_state
+from geo.urlstate import MAX_ID, MAX_QUERY, PARAMS, VIEW_BOUNDS, read_url_state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 YEARS = (2004, 2024)
@@ -44,6 +44,7 @@ def test_every_parameter_takes_any_value_without_raising(key):
             lat, lon, zoom = s.view
             assert VIEW_BOUNDS[0] <= lat <= VIEW_BOUNDS[1] and VIEW_BOUNDS[4] <= zoom <= VIEW_BOUNDS[5]
         assert all(len(item) <= 60 for item in s.ignored)
+        assert len(s.history) <= MAX_ID and not any(ch in s.history for ch in "\x00\x7f\u202e")
 
 
 @pytest.mark.parametrize(("params", "ignored"), [
@@ -58,6 +59,8 @@ def test_every_parameter_takes_any_value_without_raising(key):
     ({"q": "a\x00b"}, ["q=ab"]),
     ({"q": "x" * 500}, ["q=" + "x" * 40 + "…"]),
     ({"utm_source": "mail"}, ["utm_source=mail"]),
+    ({"history": "P\x0007"}, ["history=P07"]),
+    ({"history": "P" * 65}, ["history=" + "P" * 40 + "…"]),
 ])
 def test_values_outside_the_data_are_listed(params, ignored):
     assert list(read_url_state(params, ZONES, YEARS).ignored) == ignored
@@ -69,6 +72,7 @@ def test_good_values_are_kept():
     assert (s.lang, s.filters.sectors, s.filters.zones, s.filters.year) == ("en", ("electricity",),
                                                                                ("ez_dong_nam",), 2011)
     assert s.filters.query == "quan ngang" and s.view == (16.8, 107.1, 12.5) and s.ignored == ()
+    assert read_url_state({"history": " P07 "}).history == "P07"  # a popup's link: the app checks the register
 
 
 # The page itself, run headless: one link per parameter carrying its worst values, and one with all at once.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geo.extra import ExtraLayer, extra_layers
 from geo.formats import suffixes
@@ -72,6 +72,8 @@ class ExportOptions:
     exported: str | None = None  # export date in the footer, ISO 'YYYY-MM-DD'; None = today (fixed for baselines)
     bbox: tuple[float, float, float, float] | None = None  # the view on screen (west, south, east, north, degrees)
     extra: tuple[ExtraLayer, ...] = ()  # uploaded layers (geo.extra), drawn over the register and in the legend
+    # The parks, zones and clusters to draw (a ``kind`` column, as Store.load_areas gives them); None: the bundled.
+    areas: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         """Reject values a report map cannot honour, with a message that says what is valid."""

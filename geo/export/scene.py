@@ -107,8 +107,13 @@ class Scene:
     zone_names: dict[str, str]
 
     def layer(self, kind: str) -> gpd.GeoDataFrame:
-        """Layer ``kind`` in the map CRS: the filtered projects for 'project', else the bundled layer."""
-        return self.projects if kind == "project" else projected(kind)
+        """Layer ``kind`` in the map CRS: the filtered projects for 'project', the options' areas, else the bundled."""
+        if kind == "project":
+            return self.projects
+        areas = self.options.areas
+        if areas is not None and kind in bundled.ZONE_KINDS:
+            return bundled.split_zones(areas)[kind].to_crs(MAP_CRS)
+        return projected(kind)
 
     @property
     def n_filtered(self) -> int:
@@ -131,7 +136,7 @@ def label_text(row: pd.Series | dict, lang: str) -> str:
 
 def build_scene(projects: gpd.GeoDataFrame, filters: Filters, options: ExportOptions) -> Scene:
     """Filter ``projects`` and bring them into the map CRS, with the zone names in the sheet's language."""
-    zones = bundled.load_zones()
+    zones = bundled.load_zones() if options.areas is None else options.areas
     filtered = apply_filters(projects, filters, zones=zones)
     if filtered.crs is None:
         filtered = filtered.set_crs("EPSG:4326")

@@ -10,8 +10,8 @@ Examples
 >>> import tempfile, pathlib
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     store = open_store(pathlib.Path(tmp) / "r.gpkg")
-...     print(len(store.load()), store.version())
-26 (1, 1)
+...     print(len(store.load()), len(store.load_areas()), store.version())
+26 19 (1, 1)
 
 """
 
@@ -29,11 +29,11 @@ import sqlalchemy as sa
 
 from geo.i18n import t
 from geo.store.core import ChangeSet, Store, parse_time, utc_now
-from geo.store.records import FIELDS, GEOMETRY, TIMELINE, records_from_frame
+from geo.store.records import AREA_FIELDS, AREA_KINDS, FIELDS, GEOMETRY, TIMELINE, records_from_frame
 from geo.store.tx import StoreBusy, StoreConflict, StoreError
 
-__all__ = ["open_store", "init_store", "default_location", "seed_records", "Store", "StoreError", "StoreBusy",
-           "StoreConflict", "ChangeSet", "parse_time", "utc_now", "DEFAULT_PATH"]
+__all__ = ["open_store", "init_store", "default_location", "seed_records", "seed_areas", "Store", "StoreError",
+           "StoreBusy", "StoreConflict", "ChangeSet", "parse_time", "utc_now", "DEFAULT_PATH"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "var" / "qtmap.gpkg"
 
@@ -78,9 +78,24 @@ def _store(location: str) -> Store:
     return Store(_engine(location), backend, location)
 
 
-def seed_records() -> tuple[dict[str, dict[str, object]], str, str]:
-    """Return the bundled register as canonical records with their status timelines, its file name and SHA-256.
+def seed_areas() -> tuple[dict[str, dict[str, object]], str, str]:
+    """Return the bundled parks, zones and clusters as canonical records (with ``kind``), their files and SHA-256.
 
+    The SHA-256 is of the files' bytes one after the other, in the kinds' order (geo/schema.py).
+    """
+    from geo import bundled
+
+    zones = bundled.load_zones()
+    records = records_from_frame(zones, (*(n for n in AREA_FIELDS if n in zones.columns), GEOMETRY))
+    paths = [bundled.DATA_DIR / bundled.FILES[kind] for kind in AREA_KINDS]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
+    return records, ", ".join(f"data/{p.name}" for p in paths), digest
+
+
+def seed_records() -> tuple[dict[str, dict[str, object]], str, str]:
+    """Return the bundled register and areas as canonical records (projects with their status timelines).
+
+    Also the files' names and the SHA-256 of their bytes one after the other (projects first).
     A project without a row in the bundled timelines gets one from its status and status_year.
     """
     from geo import bundled
@@ -93,7 +108,9 @@ def seed_records() -> tuple[dict[str, dict[str, object]], str, str]:
                 [[r.status, None if pd.isna(r.year) else int(r.year), r.source] for r in rows.itertuples()],
                 ensure_ascii=False)
     path = bundled.DATA_DIR / bundled.FILES["project"]
-    return records, f"data/{bundled.FILES['project']}", hashlib.sha256(path.read_bytes()).hexdigest()
+    areas, names, _sha = seed_areas()
+    data = path.read_bytes() + b"".join((bundled.DATA_DIR / bundled.FILES[kind]).read_bytes() for kind in AREA_KINDS)
+    return {**records, **areas}, f"data/{bundled.FILES['project']}, {names}", hashlib.sha256(data).hexdigest()
 
 
 def init_store(location: str | Path | None = None, force: bool = False) -> Store:
@@ -162,4 +179,4 @@ def _migrate_if_needed(store: Store) -> None:
     from geo.store.tables import SCHEMA_VERSION
 
     if store.schema_version() != SCHEMA_VERSION:
-        store.migrate()
+        store.migrate(seed_areas())

@@ -13,9 +13,7 @@ overwrite each other silently.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -26,8 +24,11 @@ import shapely
 
 from geo.i18n import t
 from geo.store import gpkg
+from geo.store.frames import frame_from_arrow, records_frame, typed_frame
+from geo.store.history import ChangeSet, History, parse_time, utc_now
 from geo.store.records import (
-    FIELD_TYPES,
+    AREA_FIELDS,
+    AREA_KINDS,
     FIELDS,
     GEOMETRY,
     RETIRED,
@@ -37,99 +38,23 @@ from geo.store.records import (
     canon,
     classify,
     dumps,
-    loads,
+    is_area,
     next_timeline,
-    replay,
     seed_timeline,
     timeline_rows,
+    tracked_of,
 )
-from geo.store.tables import Tables, migrate, schema_version
+from geo.store.tables import AREAS, FEATURES, Tables, migrate, schema_version
 from geo.store.tx import StoreBusy, StoreConflict, StoreError, WriteTx, pause
 
 __all__ = ["Store", "StoreError", "StoreBusy", "StoreConflict", "ChangeSet", "utc_now", "parse_time",
-           "typed_frame"]
+           "typed_frame", "AREAS_SEEDED"]
+
+AREAS_SEEDED = "seeded from the bundled data"  # the reason of the change set that seeds the areas (and the first one)
 
 
-@dataclass(frozen=True)
-class ChangeSet:
-    """One row of the change-set log."""
-
-    id: int
-    time: str
-    author: str
-    reason: str
-    action: str
-    source_name: str | None
-    source_sha256: str | None
-    reverts: int | None
-    n_new: int
-    n_changed: int
-    n_retired: int
-
-
-def utc_now() -> str:
-    """Return the current UTC time as stored (ISO 8601, microseconds, ``Z``)."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(text: str) -> str:
-    """Return an ``--as-of`` value in the stored form; a bare date means the end of that day (UTC).
-
-    >>> parse_time("2026-12-01")
-    '2026-12-01T23:59:59.999999Z'
-    >>> parse_time("2026-12-01T08:30+07:00")
-    '2026-12-01T01:30:00.000000Z'
-    """
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            moment = dt.datetime.combine(day, dt.time.max, dt.UTC)
-        else:
-            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-    except ValueError:
-        raise StoreError(t("store_bad_time", "en", text=repr(text))) from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def typed_frame(columns: dict[str, object], geometry: object) -> gpd.GeoDataFrame:
-    """Build the register GeoDataFrame with the dtypes of the bundled one (Int64, float, bool, object with None)."""
-    data: dict[str, object] = {}
-    for name in FIELDS:
-        col = pd.Series(columns[name])
-        kind = FIELD_TYPES[name]
-        if kind == "int":
-            data[name] = pd.to_numeric(col.astype(object).where(col.notna(), None)).astype("Int64")
-        elif kind == "float":
-            data[name] = pd.to_numeric(col.astype(object).where(col.notna(), None)).astype(float)
-        elif kind == "bool" and col.notna().all():
-            data[name] = col.astype(bool)
-        else:
-            data[name] = col.astype(object).where(col.notna(), None)
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
-
-
-def _frame_from_arrow(table, geometry_column: str) -> gpd.GeoDataFrame:
-    """The register from an Arrow table read by pyogrio (columns converted by Arrow, not value by value)."""
-    data: dict[str, object] = {}
-    for name in FIELDS:
-        col = table.column(name)
-        kind = FIELD_TYPES[name]
-        if kind == "int":
-            data[name] = pd.array(col.to_pandas(), dtype="Int64")
-        elif kind == "float":
-            data[name] = col.to_numpy(zero_copy_only=False).astype(float)
-        elif kind == "bool" and col.null_count == 0:
-            data[name] = col.to_numpy(zero_copy_only=False).astype(bool)
-        else:
-            data[name] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
-    geometry = shapely.from_wkb(table.column(geometry_column).to_numpy(zero_copy_only=False))
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
-
-
-class Store:
-    """The project register in a database (use :func:`geo.store.open_store`)."""
+class Store(History):
+    """The project register and the areas in a database (use :func:`geo.store.open_store`)."""
 
     def __init__(self, engine: sa.Engine, backend: str, location: str) -> None:
         self.engine, self.backend, self.location = engine, backend, location
@@ -151,8 +76,8 @@ class Store:
             return gpkg.to_gpkg_blob(geom)
         return f"SRID=4326;{shapely.to_wkt(geom, rounding_precision=-1)}"
 
-    def _geom_column(self):
-        c = self.tables.features.c.geom
+    def _geom_column(self, table: sa.Table | None = None):
+        c = (self.tables.features if table is None else table).c.geom
         if self.backend == "postgis":
             return sa.type_coerce(sa.func.ST_AsBinary(c), sa.LargeBinary).label("geom")
         return c
@@ -184,24 +109,40 @@ class Store:
             n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(cs.c.id))).one()
         return int(n), int(last or 0)
 
+    def areas_version(self) -> int:
+        """The latest change set that touched a park, zone or cluster (the key of everything drawn from them)."""
+        ch, a = self.tables.changes, self.tables.areas
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(ch.c.changeset_id)).where(
+                ch.c.record_id.in_(sa.select(a.c.id).scalar_subquery()))).scalar() or 0)
+
+    def _rows(self, conn: sa.Connection, table: sa.Table, fields: tuple[str, ...], ids: list[str] | None
+              ) -> dict[str, dict[str, object]]:
+        """Return id -> canonical record (fields, version, retired, geometry) of one feature table."""
+        cols = [table.c[name] for name in fields] + [table.c.version, table.c.retired, self._geom_column(table)]
+        query = sa.select(*cols).order_by(table.c.fid)
+        if ids is not None:
+            query = query.where(table.c.id.in_(ids))
+        rows = conn.execute(query).all()
+        out: dict[str, dict[str, object]] = {}
+        for row, geom in zip(rows, self._decode_all([r.geom for r in rows]), strict=True):
+            rec = {name: canon(name, row[i]) for i, name in enumerate(fields)}
+            rec.update(version=row.version, retired=bool(row.retired), geometry=geom)
+            out[rec["id"]] = rec
+        return out
+
     def current(self, conn: sa.Connection | None = None, ids: list[str] | None = None) -> dict[str, dict[str, object]]:
-        """Return id -> canonical record of every stored record (retired ones too; only ``ids`` if given)."""
-        f, tl = self.tables.features, self.tables.timeline
+        """Return id -> canonical record of every stored project (retired ones too; only ``ids`` if given)."""
+        tl = self.tables.timeline
         own = conn is None
         conn = conn or self.engine.connect()
         try:
-            cols = [f.c[name] for name in FIELDS] + [f.c.version, f.c.retired, self._geom_column()]
-            out: dict[str, dict[str, object]] = {}
-            query = sa.select(*cols).order_by(f.c.fid)
+            out = self._rows(conn, self.tables.features, FIELDS, ids)
+            for rec in out.values():
+                rec[TIMELINE] = None
             tl_query = sa.select(tl.c.project_id, tl.c.status, tl.c.year, tl.c.source).order_by(tl.c.fid)
             if ids is not None:
-                query, tl_query = query.where(f.c.id.in_(ids)), tl_query.where(tl.c.project_id.in_(ids))
-            rows = conn.execute(query).all()
-            for row, geom in zip(rows, self._decode_all([r.geom for r in rows]), strict=True):
-                rec = {name: canon(name, row[i]) for i, name in enumerate(FIELDS)}
-                rec.update(version=row.version, retired=bool(row.retired), geometry=geom)
-                rec[TIMELINE] = None
-                out[rec["id"]] = rec
+                tl_query = tl_query.where(tl.c.project_id.in_(ids))
             timelines: dict[str, list[list[object]]] = {}
             for row in conn.execute(tl_query):
                 timelines.setdefault(row.project_id, []).append([row.status, row.year, row.source])
@@ -213,36 +154,44 @@ class Store:
             if own:
                 conn.close()
 
-    def replayed(self, as_of: str | None = None) -> dict[str, dict[str, object]]:
-        """Return the records obtained by replaying the history (up to ``as_of``, a stored-form UTC time)."""
-        ch, cs = self.tables.changes, self.tables.changesets
-        query = (sa.select(ch.c.changeset_id, ch.c.record_id, ch.c.field, ch.c.old, ch.c.new)
-                 .join(cs, cs.c.id == ch.c.changeset_id).order_by(ch.c.changeset_id, ch.c.fid))
-        if as_of is not None:
-            query = query.where(cs.c.time <= as_of)
-        with self.engine.connect() as conn:
-            return replay(conn.execute(query))
+    def current_areas(self, conn: sa.Connection | None = None, ids: list[str] | None = None
+                      ) -> dict[str, dict[str, object]]:
+        """Return id -> canonical record of every stored park, zone and cluster (retired ones too)."""
+        if conn is not None:
+            return self._rows(conn, self.tables.areas, AREA_FIELDS, ids)
+        with self.engine.connect() as own:
+            return self._rows(own, self.tables.areas, AREA_FIELDS, ids)
+
+    def current_all(self, conn: sa.Connection | None = None, ids: list[str] | None = None
+                    ) -> dict[str, dict[str, object]]:
+        """Projects and areas together (their ids never clash): what an edit or a revert may touch."""
+        if conn is not None:
+            return {**self.current(conn, ids), **self.current_areas(conn, ids)}
+        with self.engine.connect() as own:
+            return {**self.current(own, ids), **self.current_areas(own, ids)}
 
     def load(self, as_of: str | None = None) -> gpd.GeoDataFrame:
         """Return the register (records not retired) as a GeoDataFrame, now or as recorded at ``as_of``."""
         if as_of is not None:
-            recs = [r for r in self.replayed(as_of).values() if not r.get(RETIRED)]
-            columns = {name: [r.get(name) for r in recs] for name in FIELDS}
-            geoms = [None if r.get(GEOMETRY) is None else shapely.from_wkb(r[GEOMETRY]) for r in recs]
-            return typed_frame(columns, geoms)
+            return records_frame([r for r in self.replayed(as_of).values() if not r.get(RETIRED)], FIELDS)
         if self.backend == "gpkg":
             import pyogrio
 
-            meta, table = pyogrio.read_arrow(self.location, layer="projects", columns=list(FIELDS),
+            meta, table = pyogrio.read_arrow(self.location, layer=FEATURES, columns=list(FIELDS),
                                              where="retired = 0")
-            return _frame_from_arrow(table, meta.get("geometry_name") or "geom")
-        query = f"SELECT {', '.join(FIELDS)}, ST_AsBinary(geom) FROM projects WHERE NOT retired ORDER BY fid"
+            return frame_from_arrow(table, meta.get("geometry_name") or "geom")
+        query = f"SELECT {', '.join(FIELDS)}, ST_AsBinary(geom) FROM {FEATURES} WHERE NOT retired ORDER BY fid"
         with self.engine.connect() as conn, conn.connection.driver_connection.cursor(binary=True) as cur:
             cur.execute(query)  # psycopg's binary protocol: about half the time of pandas.read_sql at 100,000 rows
             rows = cur.fetchall()
         cols = list(zip(*rows, strict=True)) if rows else [()] * (len(FIELDS) + 1)
         geoms = shapely.from_wkb(np.array(cols[-1], dtype=object))
         return typed_frame({name: np.array(cols[i], dtype=object) for i, name in enumerate(FIELDS)}, geoms)
+
+    def load_areas(self, as_of: str | None = None) -> gpd.GeoDataFrame:
+        """Return the parks, zones and clusters not retired (a ``kind`` column, as :func:`geo.bundled.load_zones`)."""
+        records = self.replayed(as_of, areas=True) if as_of is not None else self.current_areas()
+        return records_frame([r for r in records.values() if not r.get(RETIRED)], AREA_FIELDS)
 
     def timeline(self, as_of: str | None = None) -> pd.DataFrame:
         """Return the status timelines: one row per status a project entered (project_id, status, year, source)."""
@@ -259,53 +208,28 @@ class Store:
         frame["year"] = frame["year"].astype("Int64")
         return frame
 
-    def changesets(self) -> list[ChangeSet]:
-        """Return every change set, newest first."""
-        cs = self.tables.changesets
-        with self.engine.connect() as conn:
-            return [ChangeSet(**r._mapping) for r in conn.execute(sa.select(cs).order_by(cs.c.id.desc()))]
-
-    def changeset(self, ident: int) -> ChangeSet:
-        """Return one change set; StoreError if there is none with that id."""
-        cs = self.tables.changesets
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(cs).where(cs.c.id == ident)).first()
-        if row is None:
-            raise StoreError(t("store_no_changeset", "en", id=ident))
-        return ChangeSet(**row._mapping)
-
-    def record_history(self, record_id: str) -> list[tuple[ChangeSet, str, object, object]]:
-        """Return one record's field changes, oldest first: (change set, field, old, new)."""
-        ch, cs = self.tables.changes, self.tables.changesets
-        query = (sa.select(cs, ch.c.field, ch.c.old, ch.c.new).join(ch, ch.c.changeset_id == cs.c.id)
-                 .where(ch.c.record_id == record_id).order_by(cs.c.id, ch.c.fid))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        names = [c.name for c in cs.c]
-        return [(ChangeSet(**{n: r._mapping[n] for n in names}), r.field, loads(r.old), loads(r.new)) for r in rows]
-
-    def changes_of(self, changeset_id: int) -> list[tuple[str, str, object, object]]:
-        """Return the (record id, field, old, new) rows of one change set."""
-        ch = self.tables.changes
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(ch.c.record_id, ch.c.field, ch.c.old, ch.c.new)
-                                .where(ch.c.changeset_id == changeset_id).order_by(ch.c.fid)).all()
-        return [(r.record_id, r.field, loads(r.old), loads(r.new)) for r in rows]
-
     # --- writing ----------------------------------------------------------------------------------------------------
     def initialise(self, seed: dict[str, dict[str, object]], source_name: str, sha256: str) -> int:
-        """Create the schema (migrations) and record ``seed`` as the first change set; return its id."""
+        """Create the schema (migrations) and record ``seed`` (projects and areas) as the first change set."""
         with self._write() as conn:
             migrate(conn, self.tables, utc_now())
             if conn.execute(sa.select(sa.func.count()).select_from(self.tables.changesets)).scalar():
                 raise StoreError(t("store_not_empty", "en", location=self.location))
             diff = classify({}, seed, TRACKED)
-            return self._commit(conn, diff, "qtmap", "seeded from the bundled data", "seed", source_name, sha256)
+            return self._commit(conn, diff, "qtmap", AREAS_SEEDED, "seed", source_name, sha256)
 
-    def migrate(self) -> int:
-        """Apply pending schema migrations; return the schema version."""
+    def migrate(self, areas: tuple[dict[str, dict[str, object]], str, str] | None = None) -> int:
+        """Apply pending schema migrations; return the schema version.
+
+        A store from before the areas table gets it with the bundled parks, zones and clusters
+        (``areas``: records, source name, SHA-256) as one change set, in the same transaction.
+        """
         with self._write() as conn:
-            return migrate(conn, self.tables, utc_now())
+            before = schema_version(conn, self.tables)
+            version = migrate(conn, self.tables, utc_now())
+            if 0 < before < 3 and areas is not None and areas[0]:
+                self._commit(conn, Diff(new=dict(areas[0])), "qtmap", AREAS_SEEDED, "seed", areas[1], areas[2])
+            return version
 
     def import_records(self, incoming: dict[str, dict[str, object]], fields: tuple[str, ...], *, by: str,
                        reason: str, source_name: str | None = None, sha256: str | None = None,
@@ -314,6 +238,7 @@ class Store:
         _require(by, reason)
         with self._write() as conn:
             current = self.current(conn)
+            _refuse_area_ids(self.current_areas(conn, ids=list(incoming)))
             diff = classify(current, incoming, fields, retire_absent)
             _derive_timelines(diff.changed, current)
             if dry_run or diff.empty():
@@ -334,14 +259,14 @@ class Store:
              expected_version: int | None = None, action: str = "edit") -> int:
         """Change fields of one record (canonical values) as one change set; return its id."""
         _require(by, reason)
-        unknown = sorted(set(values) - set(TRACKED))
-        if unknown:
-            raise StoreError(t("store_unknown_fields", "en", fields=", ".join(unknown)))
         with self._write() as conn:
-            current = self.current(conn, ids=[record_id])
+            current = self.current_all(conn, ids=[record_id])
             old = current.get(record_id)
             if old is None:
                 raise StoreError(t("store_no_record", "en", id=record_id))
+            unknown = sorted(set(values) - set(tracked_of(old)) | ({"kind"} & set(values)))
+            if unknown:  # an area's kind is fixed: a park that becomes a cluster is a new record
+                raise StoreError(t("store_unknown_fields", "en", fields=", ".join(unknown)))
             if expected_version is not None and old["version"] != expected_version:
                 raise StoreConflict(t("store_stale_version", "en", id=record_id, version=old["version"],
                                       expected=expected_version))
@@ -352,13 +277,18 @@ class Store:
             return self._commit(conn, diff, by, reason, action, current=current)
 
     def add(self, record: dict[str, object], *, by: str, reason: str) -> int:
-        """Add one new record (canonical values with its ``id``) as one change set; refuse an id already used."""
+        """Add one new record (canonical values with its ``id``) as one change set; refuse an id already used.
+
+        A record with a ``kind`` (industrial_park, economic_zone, industrial_cluster) is an area.
+        """
         _require(by, reason)
-        unknown = sorted(set(record) - set(TRACKED))
+        unknown = sorted(set(record) - set(tracked_of(record)))
+        if is_area(record) and record["kind"] not in AREA_KINDS:
+            unknown.append("kind")
         if unknown:
             raise StoreError(t("store_unknown_fields", "en", fields=", ".join(unknown)))
         with self._write() as conn:
-            if self.current(conn, ids=[str(record["id"])]):
+            if self.current_all(conn, ids=[str(record["id"])]):
                 raise StoreConflict(t("store_id_taken", "en", id=record["id"]))
             return self._commit(conn, Diff(new={str(record["id"]): dict(record)}), by, reason, "add")
 
@@ -383,7 +313,7 @@ class Store:
         self.changeset(changeset_id)  # a clear error for an unknown id
         ch = self.tables.changes
         with self._write() as conn:
-            current = self.current(conn)
+            current = self.current_all(conn)
             later = {(r.record_id, r.field): r.changeset_id for r in conn.execute(
                 sa.select(ch.c.record_id, ch.c.field, sa.func.max(ch.c.changeset_id).label("changeset_id"))
                 .where(ch.c.changeset_id > changeset_id).group_by(ch.c.record_id, ch.c.field))}
@@ -410,13 +340,15 @@ class Store:
     def _commit(self, conn: sa.Connection, diff: Diff, by: str, reason: str, action: str,
                 source_name: str | None = None, sha256: str | None = None, reverts: int | None = None,
                 current: dict[str, dict[str, object]] | None = None) -> int:
-        """Write ``diff`` as one change set in ``conn``'s transaction; return the change-set id."""
+        """Write ``diff`` (projects and areas) as one change set in ``conn``'s transaction; return its id."""
         t = self.tables
         current = current or {}
         retired = {i: {RETIRED: (False, True)} for i in diff.absent} if diff.retire else {}
         changed = {**diff.changed, **{i: {**diff.changed.get(i, {}), **c} for i, c in retired.items()}}
-        _derive_timelines(changed, current)
-        new = {i: {**rec, TIMELINE: rec.get(TIMELINE) or seed_timeline(rec)} for i, rec in diff.new.items()}
+        areas = {i for i in changed if is_area(current[i])}
+        _derive_timelines({i: c for i, c in changed.items() if i not in areas}, current)
+        new = {i: rec if is_area(rec) else {**rec, TIMELINE: rec.get(TIMELINE) or seed_timeline(rec)}
+               for i, rec in diff.new.items()}
         n_retired = sum(1 for c in changed.values() if c.get(RETIRED, (None, False))[1] is True)
         cs_id = conn.execute(t.changesets.insert().values(
             time=utc_now(), author=by, reason=reason, action=action, source_name=source_name, source_sha256=sha256,
@@ -427,24 +359,14 @@ class Store:
         rows += [(cs_id, i, k, dumps(o), dumps(n)) for i, fields in changed.items() for k, (o, n) in fields.items()]
         self._bulk_insert(conn, "changes", ("changeset_id", "record_id", "field", "old", "new"), rows)
         pause("changes-written")
-        if new:
-            columns = (*FIELDS, "version", "retired", "geom")
-            self._bulk_insert(conn, "projects", columns, [
-                (*(rec.get(name) for name in FIELDS), 1, False, self._encode(rec.get(GEOMETRY)))
-                for rec in new.values()])
-        if changed:
-            self._check_versions(conn, {i: current[i]["version"] for i in changed})
-            batches: dict[tuple[str, ...], list[dict[str, object]]] = {}
-            for ident, fields in changed.items():  # one executemany per set of changed columns
-                values = {("geom" if k == GEOMETRY else k): (self._encode(n) if k == GEOMETRY else n)
-                          for k, (_o, n) in fields.items() if k != TIMELINE}
-                batches.setdefault(tuple(sorted(values)), []).append({"_id": ident, **{f"_{k}": v
-                                                                                       for k, v in values.items()}})
-            for columns, params in batches.items():
-                statement = (t.features.update().where(t.features.c.id == sa.bindparam("_id"))
-                             .values(version=t.features.c.version + 1, **{c: sa.bindparam(f"_{c}") for c in columns}))
-                conn.execute(statement, params)
-        timelines = {i: rec[TIMELINE] for i, rec in new.items()}
+        for table, fields, ours in ((FEATURES, FIELDS, False), (AREAS, AREA_FIELDS, True)):
+            records = [rec for rec in new.values() if is_area(rec) == ours]
+            self._bulk_insert(conn, table, (*fields, "version", "retired", "geom"), [
+                (*(rec.get(name) for name in fields), 1, False, self._encode(rec.get(GEOMETRY))) for rec in records])
+        for table, ids in ((t.features, [i for i in changed if i not in areas]), (t.areas, sorted(areas))):
+            if ids:
+                self._update(conn, table, {i: changed[i] for i in ids}, {i: current[i]["version"] for i in ids})
+        timelines = {i: rec[TIMELINE] for i, rec in new.items() if not is_area(rec)}
         timelines.update({i: f[TIMELINE][1] for i, f in changed.items() if TIMELINE in f})
         if timelines:
             ids = list(timelines)
@@ -454,6 +376,21 @@ class Store:
                               [(i, *row) for i, value in timelines.items() for row in timeline_rows(value)])
         pause("rows-written")
         return int(cs_id)
+
+    def _update(self, conn: sa.Connection, table: sa.Table, changed: dict[str, dict[str, tuple[object, object]]],
+                versions: dict[str, int]) -> None:
+        """Update the changed rows of one feature table (after checking the versions they were computed from)."""
+        self._check_versions(conn, table, versions)
+        batches: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for ident, fields in changed.items():  # one executemany per set of changed columns
+            values = {("geom" if k == GEOMETRY else k): (self._encode(n) if k == GEOMETRY else n)
+                      for k, (_o, n) in fields.items() if k != TIMELINE}
+            batches.setdefault(tuple(sorted(values)), []).append({"_id": ident, **{f"_{k}": v
+                                                                                   for k, v in values.items()}})
+        for columns, params in batches.items():
+            statement = (table.update().where(table.c.id == sa.bindparam("_id"))
+                         .values(version=table.c.version + 1, **{c: sa.bindparam(f"_{c}") for c in columns}))
+            conn.execute(statement, params)
 
     def _bulk_insert(self, conn: sa.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Insert many rows in ``conn``'s transaction through the driver: COPY on PostgreSQL, executemany on SQLite.
@@ -471,9 +408,8 @@ class Store:
         else:
             conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
 
-    def _check_versions(self, conn: sa.Connection, expected: dict[str, int]) -> None:
+    def _check_versions(self, conn: sa.Connection, f: sa.Table, expected: dict[str, int]) -> None:
         """Refuse the write when a record's version is not the one the change was computed from (locks the rows)."""
-        f = self.tables.features
         ids = list(expected)
         found: dict[str, int] = {}
         for start in range(0, len(ids), 5000):
@@ -486,33 +422,6 @@ class Store:
             raise StoreConflict(t("store_moved", "en", n=len(moved),
                                   ids=", ".join(moved[:5]) + ("…" if len(moved) > 5 else "")))
 
-    # --- integrity ----------------------------------------------------------------------------------------------------
-    def check(self) -> list[str]:
-        """Return the discrepancies between the replayed history and the current state (empty: consistent)."""
-        problems: list[str] = []
-        with self.engine.connect() as conn:
-            version = schema_version(conn, self.tables)
-        if version == 0:
-            return [f"{self.location}: no store schema: run `python -m geo store init`"]
-        replayed, current = self.replayed(), self.current()
-        for ident in sorted(set(replayed) | set(current)):
-            a, b = replayed.get(ident), current.get(ident)
-            if a is None:
-                problems.append(f"{ident}: in the feature table but no change set created it")
-                continue
-            if b is None:
-                problems.append(f"{ident}: created by the history but missing from the feature table")
-                continue
-            for name in TRACKED:
-                want, have = a.get(name), b.get(name)
-                if name == RETIRED:
-                    want, have = bool(want), bool(have)
-                if want != have:
-                    problems.append(f"{ident}.{name}: history gives {want!r}, the table holds {have!r}")
-            if a["version"] != b["version"]:
-                problems.append(f"{ident}.version: history gives {a['version']}, the table holds {b['version']}")
-        return problems
-
 
 def _derive_timelines(changed: dict[str, dict[str, tuple[object, object]]],
                       current: dict[str, dict[str, object]]) -> None:
@@ -522,6 +431,12 @@ def _derive_timelines(changed: dict[str, dict[str, tuple[object, object]]],
             timeline = next_timeline(current[ident], {k: v[1] for k, v in fields.items()})
             if timeline != current[ident].get(TIMELINE):
                 fields[TIMELINE] = (current[ident].get(TIMELINE), timeline)
+
+
+def _refuse_area_ids(areas: dict[str, dict[str, object]]) -> None:
+    """An import of projects may not reuse the id of a park, zone or cluster (one change log for both)."""
+    if areas:
+        raise StoreConflict(t("store_id_taken", "en", id=", ".join(sorted(areas)[:5])))
 
 
 def _require(by: str, reason: str) -> None:

@@ -26,9 +26,10 @@ import pandas as pd
 
 import shapely
 
-from geo.schema import KINDS
+from geo.schema import KINDS, ZONE_KINDS
 
-__all__ = ["KIND", "FIELDS", "FIELD_TYPES", "GEOMETRY", "TIMELINE", "RETIRED", "TRACKED", "canon", "dumps", "loads",
+__all__ = ["KIND", "FIELDS", "FIELD_TYPES", "GEOMETRY", "TIMELINE", "RETIRED", "TRACKED", "AREA_KINDS", "AREA_FIELDS",
+           "AREA_FIELD_TYPES", "AREA_TRACKED", "is_area", "tracked_of", "canon", "dumps", "loads",
            "records_from_frame", "timeline_rows", "seed_timeline", "next_timeline", "Diff", "classify", "replay",
            "geometry_of", "show_value"]
 
@@ -40,6 +41,26 @@ TIMELINE = "timeline"
 RETIRED = "retired"
 TRACKED: tuple[str, ...] = (*FIELDS, GEOMETRY, TIMELINE, RETIRED)  # every versioned field of a record
 
+# Parks, economic zones and clusters: one "areas" table, a ``kind`` column and the union of their kinds' fields
+# (geo/schema.py; a field a kind lacks stays None). Their ids share the change log with the projects' ids.
+AREA_KINDS: tuple[str, ...] = ZONE_KINDS
+AREA_FIELD_TYPES: dict[str, str] = {"kind": "str", **{f.name: f.type for k in AREA_KINDS for f in KINDS[k].fields}}
+AREA_FIELDS: tuple[str, ...] = tuple(AREA_FIELD_TYPES)
+AREA_TRACKED: tuple[str, ...] = (*AREA_FIELDS, GEOMETRY, RETIRED)  # no status timeline: areas keep status, status_year
+_TYPES = {**AREA_FIELD_TYPES, **FIELD_TYPES}
+assert all(AREA_FIELD_TYPES[n] == FIELD_TYPES[n] for n in set(AREA_FIELD_TYPES) & set(FIELD_TYPES)), \
+    "a field shared by projects and areas has one type"
+
+
+def is_area(record: dict[str, object]) -> bool:
+    """True for a park, zone or cluster record (it has a ``kind``; projects have none)."""
+    return record.get("kind") is not None
+
+
+def tracked_of(record: dict[str, object]) -> tuple[str, ...]:
+    """The versioned fields of ``record``: a project's or an area's."""
+    return AREA_TRACKED if is_area(record) else TRACKED
+
 
 def canon(name: str, value: object) -> object:
     """Return the canonical value of field ``name`` (None for blanks, NaN and NA)."""
@@ -49,7 +70,7 @@ def canon(name: str, value: object) -> object:
         if isinstance(value, str):
             return value
         return None if value.is_empty else shapely.to_wkb(value, hex=True, byte_order=1, output_dimension=2)
-    kind = FIELD_TYPES.get(name, "bool" if name == RETIRED else "str")
+    kind = _TYPES.get(name, "bool" if name == RETIRED else "str")
     if kind == "int":
         return int(value)
     if kind == "float":

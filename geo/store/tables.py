@@ -18,11 +18,12 @@ from sqlalchemy.types import UserDefinedType
 
 from geo.i18n import t
 from geo.store import gpkg
-from geo.store.records import FIELD_TYPES, FIELDS
+from geo.store.records import AREA_FIELD_TYPES, AREA_FIELDS, FIELD_TYPES, FIELDS
 
-__all__ = ["FEATURES", "Tables", "MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
+__all__ = ["FEATURES", "AREAS", "Tables", "MIGRATIONS", "SCHEMA_VERSION", "migrate", "schema_version"]
 
 FEATURES = "projects"  # the feature table (a GeoPackage layer QGIS and pyogrio open)
+AREAS = "areas"  # parks, economic zones and clusters (a second GeoPackage layer: polygons, multipolygons, points)
 
 
 class GpkgPoint(UserDefinedType):
@@ -33,6 +34,16 @@ class GpkgPoint(UserDefinedType):
     def get_col_spec(self, **kw: object) -> str:
         """Return the column type GeoPackage readers expect."""
         return "POINT"
+
+
+class GpkgGeometry(GpkgPoint):
+    """A GeoPackage GEOMETRY column (any type: the areas' polygons, multipolygons and points)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        """Return the column type GeoPackage readers expect."""
+        return "GEOMETRY"
 
 
 def _column_type(kind: str) -> sa.types.TypeEngine:
@@ -49,8 +60,9 @@ class Tables:
             from geoalchemy2 import Geometry
 
             geom_type: sa.types.TypeEngine = Geometry("POINT", srid=4326, spatial_index=True)
+            area_geom: sa.types.TypeEngine = Geometry("GEOMETRY", srid=4326, spatial_index=True)
         else:
-            geom_type = GpkgPoint()
+            geom_type, area_geom = GpkgPoint(), GpkgGeometry()
         self.features = sa.Table(
             FEATURES, self.meta,
             sa.Column("fid", sa.Integer, primary_key=True, autoincrement=True),
@@ -59,6 +71,15 @@ class Tables:
             sa.Column("version", sa.Integer, nullable=False),
             sa.Column("retired", sa.Boolean, nullable=False),
             sa.Column("geom", geom_type, nullable=True),
+        )
+        self.areas = sa.Table(
+            AREAS, self.meta,
+            sa.Column("fid", sa.Integer, primary_key=True, autoincrement=True),
+            *[sa.Column(name, _column_type(AREA_FIELD_TYPES[name]), unique=name == "id",
+                        nullable=name not in ("id", "kind")) for name in AREA_FIELDS],
+            sa.Column("version", sa.Integer, nullable=False),
+            sa.Column("retired", sa.Boolean, nullable=False),
+            sa.Column("geom", area_geom, nullable=True),
         )
         self.changesets = sa.Table(
             "changesets", self.meta,
@@ -128,7 +149,16 @@ def _m2_editors(conn: sa.Connection, tables: Tables) -> None:
             conn.exec_driver_sql(statement)
 
 
-MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (_m1_create, _m2_editors)
+def _m3_areas(conn: sa.Connection, tables: Tables) -> None:
+    """Version 3: the areas table (parks, zones, clusters); :meth:`Store.migrate` seeds it as one change set."""
+    tables.areas.create(conn)
+    if tables.backend == "gpkg":
+        for statement in gpkg.register_table(AREAS, "qtmap parks, economic zones and clusters (current state)",
+                                             ("geom", "GEOMETRY")):
+            conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (_m1_create, _m2_editors, _m3_areas)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

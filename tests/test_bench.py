@@ -229,6 +229,10 @@ def test_peers_table_has_a_row_per_figure_and_says_what_failed(tmp_path):
     table.splice(readme, table.peers_section(results))
     text = readme.read_text(encoding="utf-8")
     assert "old" not in text and text.startswith("intro\n") and text.endswith("rest\n") and "| 10,000 —" in text
+    assert "Medians of 1 run(s) " in text
+    results["args"] = {"peer_repeat": 3, "peer_large": 1_000_000, "peer_repeat_large": 1}
+    results["sizes"]["1000000"] = results["sizes"]["10000"]
+    assert "Medians of 3 run(s), 1 at 1,000,000 (to keep the run short)" in table.peers_section(results)
 
 
 @pytest.mark.browser

@@ -73,7 +73,7 @@ def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
                                                               naive_repeat, args.browser_timeout)),
         ("app_browser", lambda: browser_timing.step_app_browser(csv, args.browser_timeout)),
     ]
-    plan.append(("peers", lambda: step_peers(csv, args)))
+    plan.append(("peers", lambda: step_peers(csv, args, n)))
     for name, fn in plan:
         if name not in steps:
             continue
@@ -86,15 +86,24 @@ def run_size(n: int, args: argparse.Namespace, log) -> dict[str, object]:
     return res
 
 
-def step_peers(csv: Path, args: argparse.Namespace) -> dict[str, object]:
+def step_peers(csv: Path, args: argparse.Namespace, n: int = 0) -> dict[str, object]:
     """qtmap, the peer apps and the floor in Chromium (bench/peers/measure.py), each in its own worker process."""
-    from bench.peers.measure import KINDS
+    from bench.peers.measure import KINDS, peer_budget_s
 
     out: dict[str, object] = {}
+    hung = args.__dict__.setdefault("peers_hung", {})  # kind -> the size at which its page stopped answering
+    repeat = args.peer_repeat if n < args.peer_large else min(args.peer_repeat, args.peer_repeat_large)
     for kind in KINDS:
-        out[kind] = worker("peer", ["--csv", str(csv), "--kind", kind, "--peer-repeat", str(args.peer_repeat),
+        if kind in hung:
+            out[kind] = {"error": f"not measured: its page stopped answering at {hung[kind]:,} points"}
+            continue
+        # the worker's own watchdog (peer_budget_s) fires first and says where the page stopped answering
+        out[kind] = worker("peer", ["--csv", str(csv), "--kind", kind, "--peer-repeat", str(repeat),
                                     "--browser-timeout", str(args.peer_timeout)],
-                           args.peer_repeat * (4 * args.peer_timeout + 60) + 180)
+                           peer_budget_s(repeat, args.peer_timeout) + 60)
+        why = str(out[kind].get("error", ""))
+        if "stopped answering" in why or "process killed" in why:
+            hung[kind] = n
     return out
 
 
@@ -122,6 +131,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--browser-timeout", type=float, default=180, help="seconds a page may take to show its points")
     p.add_argument("--peer-repeat", type=int, default=3, help="runs per app in the peers step (medians)")
     p.add_argument("--peer-timeout", type=float, default=120, help="seconds an app may take to show its points")
+    p.add_argument("--peer-large", type=int, default=1_000_000,
+                   help="from this size on the peers step runs --peer-repeat-large times (the caption says so)")
+    p.add_argument("--peer-repeat-large", type=int, default=1, help="runs per app at sizes of --peer-large or more")
     p.add_argument("--readme", type=Path, default=BENCH.parent / "README.md",
                    help="README whose peers table (between <!-- peers-table --> markers) the peers step rewrites")
     p.add_argument("--results", type=Path, default=RESULTS, help="Markdown report to write")
@@ -154,7 +166,9 @@ def run(args: argparse.Namespace, log=print) -> dict[str, object]:
     results: dict[str, object] = {"meta": machine_info(), "args": {
         "sizes": args.sizes, "repeat": args.repeat, "steps": args.steps, "seed": args.seed,
         "naive_once_above": args.naive_once_above, "naive_timeout": args.naive_timeout, "timeout": args.timeout,
-        "browser_timeout": args.browser_timeout, "peer_repeat": args.peer_repeat}, "sizes": {}}
+        "browser_timeout": args.browser_timeout, "peer_repeat": args.peer_repeat,
+        "peer_timeout": args.peer_timeout, "peer_large": args.peer_large,
+        "peer_repeat_large": args.peer_repeat_large}, "sizes": {}}
     t0 = time.perf_counter()
     for n in args.sizes:
         results["sizes"][str(n)] = run_size(n, args, log)

@@ -229,6 +229,10 @@ def test_peers_table_has_a_row_per_figure_and_says_what_failed(tmp_path):
     table.splice(readme, table.peers_section(results))
     text = readme.read_text(encoding="utf-8")
     assert "old" not in text and text.startswith("intro\n") and text.endswith("rest\n") and "| 10,000 —" in text
+    assert "Medians of 1 run(s) " in text
+    results["args"] = {"peer_repeat": 3, "peer_large": 1_000_000, "peer_repeat_large": 1}
+    results["sizes"]["1000000"] = results["sizes"]["10000"]
+    assert "Medians of 3 run(s), 1 at 1,000,000 (to keep the run short)" in table.peers_section(results)
 
 
 @pytest.mark.browser
@@ -239,3 +243,16 @@ def test_floor_draws_every_point_and_redraws_the_filtered_ones(register, tmp_pat
     res = measure_floor(csv, repeat=1, timeout_s=60, out_dir=tmp_path, browser=browser)
     assert res["shown"] == res["n"] == N  # the first draw drew every point (measure_floor checks each filter)
     assert 0 < res["first_s"] < 60 and 0 < res["change_s"] < 10 and res["heap_bytes"] > 0
+
+
+@pytest.mark.browser
+def test_a_peer_app_draws_all_its_points_and_a_filter_change_sends_bytes(tmp_path, browser):
+    from bench.peers.measure import measure_app
+
+    df = synth.synth_register(300, seed=5)
+    csv = synth.write_csv(df, tmp_path / "peer.csv")
+    res = measure_app("geojson", csv, repeat=1, timeout_s=150, browser=browser)
+    assert "error" not in res, res.get("error")
+    assert res["n"] == 300 and res["blocked"] == 0 and res["page_errors"] == []  # all drawn, offline
+    assert len(res["all_runs"][0]["change_s"]) == 3 and res["sent_bytes"] > 0 and res["heap_bytes"] > 0
+    assert res["server"]["rss"] > 0

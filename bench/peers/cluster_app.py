@@ -25,7 +25,8 @@ def register():
 
 st.set_page_config(page_title="peer: FastMarkerCluster", layout="wide")
 shown = filtered(st, register())
-m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, max_zoom=18)
+# The cluster layer needs the map's maxZoom, which no tile layer sets here.
+m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, maxZoom=18)
 cluster = FastMarkerCluster(shown[["lat", "lon"]].to_numpy().tolist()).add_to(m)
 localize(m, cluster)
 st_folium(m, height=MAP_HEIGHT, use_container_width=True, returned_objects=[])

@@ -18,14 +18,21 @@ context each):
 
 Every request that is not to 127.0.0.1 (or file:, data:, blob:) is aborted: the peers' CDN assets come
 from bench/vendor/, served by their app. The floor (bench/peers/floor.py) is a file:// page.
-A timeout is reported as "not within T s", with the app's error message if it showed one.
+A timeout is reported as "not within T s", with the app's error message if it showed one (e.g. Streamlit's
+"exceeds the message size limit"). A page whose renderer stops answering blocks every Playwright call, its
+timeouts included; in bench.run's worker a watchdog then kills the worker's process group (worker, Streamlit,
+Chromium) and says at which stage (``page stopped answering during ...``), and bench.run does not try that
+app at the larger sizes.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import signal
 import statistics
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,8 +42,8 @@ from bench.appserver import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 from bench.common import OUT
 from bench.peers.floor import write_floor
 
-__all__ = ["APPS", "CHANGES", "JS", "KINDS", "LABELS", "VIEWPORT", "expected_counts", "measure_app",
-           "measure_floor", "tree_memory", "ws_bytes"]
+__all__ = ["APPS", "CHANGES", "JS", "KINDS", "LABELS", "STAGE", "VIEWPORT", "expected_counts", "measure_app",
+           "measure_floor", "peer_budget_s", "tree_memory", "work_peer", "ws_bytes"]
 
 JS = Path(__file__).resolve().parent.parent / "js" / "peers.js"
 APPS = {"qtmap": "app.py", "pydeck": "bench/peers/pydeck_app.py", "cluster": "bench/peers/cluster_app.py",
@@ -47,6 +54,13 @@ LABELS = {"qtmap": "qtmap", "pydeck": "pydeck ScatterplotLayer", "cluster": "Fas
 CHANGES = 3
 VIEWPORT = {"width": 1400, "height": 950}
 LOCAL = ("http://127.0.0.1", "file:", "data:", "blob:", "about:")
+# What the measurement is doing right now (for the watchdog's message when a page stops answering).
+STAGE: dict[str, object] = {"now": "starting the app", "until": None}
+GRACE_S = 30  # a stage may overrun its Playwright timeout by this much before the watchdog kills the worker
+
+
+def _stage(name: str, timeout_s: float) -> None:
+    STAGE["now"], STAGE["until"] = name, time.monotonic() + timeout_s + GRACE_S
 
 
 def ws_bytes(event: dict) -> int:
@@ -140,6 +154,7 @@ def _run_once(browser, kind: str, url: str, n: int, sectors: list[str], counts: 
         page.evaluate("() => window.qtmapPeers.frames()")
 
     try:
+        _stage("first draw", timeout_s)
         t0 = time.perf_counter()
         page.goto(url, timeout=timeout_ms)
         try:
@@ -152,6 +167,7 @@ def _run_once(browser, kind: str, url: str, n: int, sectors: list[str], counts: 
         first_bytes = sum(b for _, b in frames)
         changes, sent = [], []
         for k, sector in enumerate(sectors):
+            _stage(f"filter change {k + 1}", timeout_s)
             option = _pick(page, sector, timeout_ms)
             page.evaluate("() => window.qtmapPeers.frames()")
             t1 = time.perf_counter()
@@ -167,6 +183,7 @@ def _run_once(browser, kind: str, url: str, n: int, sectors: list[str], counts: 
             sent.append(sum(b for t, b in frames if t1 <= t <= t2))
             page.keyboard.press("Escape")
             page.get_by_role("listbox").wait_for(state="hidden", timeout=timeout_ms)
+        _stage("reading the heap", timeout_s)
         cdp.send("HeapProfiler.collectGarbage")
         heap = cdp.send("Runtime.getHeapUsage")
         return {"first_s": first, "first_bytes": first_bytes, "change_s": changes, "sent_bytes": sent,
@@ -190,28 +207,35 @@ def _summary(runs: list[dict], extra: dict) -> dict[str, object]:
             "blocked": max(r["blocked"] for r in runs), "page_errors": runs[-1]["page_errors"], "all_runs": runs}
 
 
-def measure_app(kind: str, csv: str | Path, repeat: int = 3, timeout_s: float = 120) -> dict[str, object]:
-    """First draw, filter changes, bytes, heap and server memory of app ``kind`` on register ``csv``."""
-    from playwright.sync_api import sync_playwright
+def measure_app(kind: str, csv: str | Path, repeat: int = 3, timeout_s: float = 120,
+                browser=None) -> dict[str, object]:
+    """First draw, filter changes, bytes, heap and server memory of app ``kind`` on register ``csv``.
 
+    ``browser``: a Playwright Chromium already running in this process (the tests' session browser: one sync
+    Playwright per process); without it one is started and closed here.
+    """
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            own = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return measure_app(kind, csv, repeat, timeout_s, browser=own)
+            finally:
+                own.close()
     n, sectors, counts = expected_counts(csv)
     log = OUT / "peers" / f"{kind}-{n}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     extra = {"n": n, "sectors": sectors, "counts": counts}
-    with StreamlitServer(Path(csv), script=APPS[kind], log=log, start_timeout=120) as server, \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            url = f"{server.url}/?lang=en" if kind == "qtmap" else server.url
-            runs = []
-            for _ in range(repeat):
-                r = _run_once(browser, kind, url, n, sectors, counts, timeout_s, log)
-                if "error" in r:
-                    return {**extra, **r, "server": tree_memory(server.proc.pid), "chromium": browser.version}
-                runs.append(r)
-            return {**_summary(runs, extra), "server": tree_memory(server.proc.pid), "chromium": browser.version}
-        finally:
-            browser.close()
+    with StreamlitServer(Path(csv), script=APPS[kind], log=log, start_timeout=120) as server:
+        url = f"{server.url}/?lang=en" if kind == "qtmap" else server.url
+        runs = []
+        for _ in range(repeat):
+            r = _run_once(browser, kind, url, n, sectors, counts, timeout_s, log)
+            if "error" in r:
+                return {**extra, **r, "server": tree_memory(server.proc.pid), "chromium": browser.version}
+            runs.append(r)
+        return {**_summary(runs, extra), "server": tree_memory(server.proc.pid), "chromium": browser.version}
 
 
 def measure_floor(csv: str | Path, repeat: int = 3, timeout_s: float = 120, out_dir: Path = OUT,
@@ -259,11 +283,42 @@ def measure_floor(csv: str | Path, repeat: int = 3, timeout_s: float = 120, out_
     return {**res, "shown": runs[-1]["shown"], "chromium": version}
 
 
+def peer_budget_s(repeat: int, timeout_s: float) -> float:
+    """Seconds one app's measurement may take: server start, ``repeat`` runs of a first draw, three changes, heap."""
+    return 60 + repeat * (5 * (timeout_s + GRACE_S))
+
+
+def _watchdog(stop: threading.Event) -> threading.Thread:
+    """Kill this worker's process group (it, its Streamlit server, its Chromium) once a stage overruns its deadline.
+
+    A page whose renderer stops answering blocks every Playwright call (its timeouts included, and closing the
+    context), so the worker would hang until bench.run kills it without a word; this says where it stopped.
+    """
+    def watch() -> None:
+        while not stop.wait(1.0):
+            until = STAGE["until"]
+            if until is not None and time.monotonic() > until:
+                sys.stderr.write(f"page stopped answering during {STAGE['now']} (Playwright's own timeout did not "
+                                 "return): worker, server and browser killed\n")
+                sys.stderr.flush()
+                os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
 def work_peer(kind: str, csv: str, repeat: int, timeout_s: float) -> dict[str, object]:
-    """One app (or the floor) measured, for bench.run's worker process."""
-    if kind == "floor":
-        return measure_floor(csv, repeat, timeout_s)
-    return measure_app(kind, csv, repeat, timeout_s)
+    """One app (or the floor) measured, for bench.run's worker process (its own process group), under a watchdog."""
+    stop = threading.Event()
+    if os.getpgrp() == os.getpid():  # bench.run's worker leads its own group: the watchdog may kill it
+        _watchdog(stop)
+    try:
+        if kind == "floor":
+            return measure_floor(csv, repeat, timeout_s)
+        return measure_app(kind, csv, repeat, timeout_s)
+    finally:
+        stop.set()
 
 
 if __name__ == "__main__":  # a quick look: python -m bench.peers.measure KIND CSV

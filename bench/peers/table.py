@@ -55,16 +55,45 @@ def peers_table(results: dict) -> list[str]:
     return lines
 
 
+def _chromium(results: dict) -> str:
+    for res in (results.get("sizes") or {}).values():
+        for d in (res.get("peers") or {}).values():
+            if isinstance(d, dict) and d.get("chromium"):
+                return str(d["chromium"])
+    return "?"
+
+
+def _quiet(meta: dict) -> str:
+    """Whether the load average says the machine was quiet (at most half its cores busy at start and end)."""
+    loads = [v[0] for v in (meta.get("load_avg_start"), meta.get("load_avg_end")) if isinstance(v, list) and v]
+    if loads and max(loads) <= 0.5 * (meta.get("cores") or 1):
+        return "a quiet machine"
+    return "the machine was shared with other work, so every figure includes contention"
+
+
+def _repeats(results: dict) -> str:
+    """How many runs each figure is the median of, per size (fewer at the largest sizes)."""
+    a = results.get("args") or {}
+    r, large, r_large = a.get("peer_repeat"), a.get("peer_large"), a.get("peer_repeat_large")
+    sizes = [int(n) for n in results.get("sizes", {})]
+    big = [n for n in sizes if large and n >= large]
+    if big and r_large is not None and r is not None and r_large < r:
+        return f"{r} run(s), {r_large} at " + ", ".join(f"{n:,}" for n in big) + " (to keep the run short)"
+    return f"{r} run(s)"
+
+
 def peers_section(results: dict) -> str:
     """The section for RESULTS.md (and the README), between the peers markers."""
     meta = results.get("meta") or {}
     load = " / ".join(" ".join(f"{x:.2f}" for x in v) for v in (meta.get("load_avg_start"), meta.get("load_avg_end"))
                       if isinstance(v, list))
+    dirty = " (with uncommitted changes)" if meta.get("dirty") else ""
     body = [BEGIN, "## qtmap and the peer stacks (Chromium, offline; CDN assets served locally)", "",
             *peers_table(results), "",
-            f"Run on {meta.get('date')}, commit {meta.get('commit')}, {meta.get('cores')} cores, load average (1/5/15 "
-            f"min) at start / end: {load} — the machine was shared with other work, so every figure includes "
-            f"contention. Medians of {(results.get('args') or {}).get('peer_repeat')} run(s) (each run: a fresh page; "
+            f"Run on {meta.get('date')}, commit {meta.get('commit')}{dirty}, {meta.get('cpu')}, "
+            f"{meta.get('cores')} cores, {meta.get('ram_gb')} GB RAM, Chromium {_chromium(results)}; load average "
+            f"(1/5/15 min) at start / end: {load} — {_quiet(meta)}. Medians of {_repeats(results)} (each run: a fresh "
+            "page; "
             "three filter changes: the three most common sectors added one by one). `python -m bench.run --steps peers "
             "--sizes N,...`; raw numbers in bench/out/results.json. qtmap / best peer < 1 means qtmap is ahead. "
             "How it is measured: bench/peers/measure.py (first draw = navigation until every point is drawn; filter "

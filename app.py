@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit.errors import StreamlitAuthError
 from streamlit_folium import st_folium
 
 import folium
@@ -44,7 +45,7 @@ from geo.store import default_location, open_store
 from geo.timeline import empty_timeline, state_in_year, status_counts_by_year, with_timeline_text, year_range
 from geo.uploads import check_upload, left_out_bytes, problems_table, sheets_of
 from geo.urlstate import read_url_state, view_param
-from geo.users import Editor, Throttle
+from geo.users import Editor, Throttle, accounts_for, oidc_editor, oidc_providers
 from geo.validate import CRS_CANDIDATES
 from layers.assets import FEED_DIR, STATIC_URL, install_static
 from layers.charts import bar_chart
@@ -344,7 +345,34 @@ def sign_in_box(store, lang: str) -> Editor | None:
                               args=(s, store, sign_in_throttle(), st.context.ip_address or "local", lang))
     if s.get("ed_signin_error"):
         st.error(s.ed_signin_error)
+    oidc_box(store, lang)
     return None
+
+
+def oidc_box(store, lang: str) -> None:
+    """With [auth] in .streamlit/secrets.toml: st.login per provider; a listed editor then edits as their account."""
+    try:
+        providers = oidc_providers(st.secrets)
+    except FileNotFoundError:  # no secrets.toml: accounts with passwords only
+        return
+    user = st.user.to_dict() if providers else {}
+    if providers and user.get("is_logged_in") is not True:
+        for p in providers:
+            if st.button(t("hi_oidc_login", lang, provider=md_text(p) if p else t("hi_oidc_default", lang)),
+                         key=f"ed_oidc_{p or 'default'}"):
+                try:
+                    st.login(p)
+                except StreamlitAuthError as exc:  # the provider's settings are incomplete, or Authlib is missing
+                    st.error(str(exc))
+    elif providers:
+        who = md_text(str(user.get("email") or user.get("name") or "?"))
+        if (oidc := oidc_editor(user, accounts_for(store))) is not None:
+            st.button(t("hi_oidc_as", lang, name=md_text(oidc.name)), key="ed_oidc_as", on_click=session.oidc_sign_in,
+                      args=(st.session_state, store, user))
+        else:
+            st.caption(t("hi_oidc_viewer", lang, who=who))
+        if st.button(t("hi_oidc_logout", lang, who=who), key="ed_oidc_logout"):
+            st.logout()
 
 
 def messages(key: str) -> None:

@@ -26,9 +26,10 @@ from collections.abc import Callable, MutableMapping
 from geo import editform, editing
 from geo.i18n import t
 from geo.store import StoreError
-from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, sign_in
+from geo.users import Editor, NotSignedIn, SignInRefused, Throttle, accounts_for, oidc_editor, sign_in
 
-__all__ = ["current_editor", "do_sign_in", "sign_out", "click_to_form", "open_record", "guarded", "save_form",
+__all__ = ["current_editor", "do_sign_in", "oidc_sign_in", "sign_out", "click_to_form", "open_record", "guarded",
+           "save_form",
            "resolve_conflict", "save_status", "retire", "revert_now", "commit_merge", "merge_preview", "merge_cancel",
            "merge_again", "history_table", "history_asked", "close_history"]
 
@@ -54,6 +55,14 @@ def do_sign_in(s: State, store, throttle: Throttle, client: str, lang: str) -> N
     except SignInRefused as exc:
         s["ed_signin_error"] = str(exc)
     s["ed_password"] = ""
+
+
+def oidc_sign_in(s: State, store, user: dict) -> Editor | None:
+    """A user signed in through OpenID Connect (``st.user``) becomes the session's editor if listed as one."""
+    editor = oidc_editor(user, accounts_for(store))
+    if editor is not None:
+        s.update(editor=editor, ed_signin_error=None)
+    return editor
 
 
 def sign_out(s: State) -> None:

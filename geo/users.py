@@ -10,6 +10,11 @@ one client, each further attempt must wait 30 s, doubling with each failure up t
 15 min; the refusal says how long. A session is signed out after ``QTMAP_IDLE_MINUTES``
 (default 30) without activity.
 
+OpenID Connect: where ``.streamlit/secrets.toml`` has an ``[auth]`` section
+(:func:`oidc_providers`), the app also offers Streamlit's ``st.login``; a user signed in
+there becomes an editor only when their e-mail or name is an account
+(:func:`oidc_editor`), under that account's name. Without ``[auth]`` nothing changes.
+
 Examples
 --------
 >>> throttle = Throttle()
@@ -33,6 +38,7 @@ import re
 import secrets
 import time
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +49,7 @@ from geo.i18n import t
 
 __all__ = ["Account", "Accounts", "StoreAccounts", "FileAccounts", "accounts_for", "Throttle", "Editor",
            "SignInRefused", "NotSignedIn", "sign_in", "require_editor", "check_name", "idle_seconds",
-           "ACCOUNT_LIMIT", "CLIENT_LIMIT", "FIRST_WAIT", "MAX_WAIT"]
+           "oidc_editor", "oidc_providers", "ACCOUNT_LIMIT", "CLIENT_LIMIT", "FIRST_WAIT", "MAX_WAIT"]
 
 ACCOUNT_LIMIT = 5  # failures per account before a wait
 CLIENT_LIMIT = 20  # failures per client before a wait
@@ -275,3 +281,43 @@ def require_editor(editor: object, lang: str = "en") -> Editor:
         raise NotSignedIn(t("ed_session_expired", lang))
     editor.touch()
     return editor
+
+
+def oidc_providers(secrets: Mapping[str, object] | None) -> tuple[str | None, ...]:
+    """The OpenID Connect providers a deployment's secrets configure, for ``st.login(provider)``.
+
+    Each ``[auth.NAME]`` table is one (``NAME``), and ``[auth]`` holding ``client_id`` itself is the
+    default one (``None``). Without an ``[auth]`` section: none, and the app offers passwords only.
+
+    >>> oidc_providers({}), oidc_providers({"auth": {"client_id": "x", "redirect_uri": "u"}})
+    ((), (None,))
+    >>> oidc_providers({"auth": {"redirect_uri": "u", "microsoft": {"client_id": "x"}}})
+    ('microsoft',)
+    """
+    auth = secrets.get("auth") if isinstance(secrets, Mapping) else None
+    if not isinstance(auth, Mapping):
+        return ()
+    named = tuple(str(k) for k, v in auth.items() if isinstance(v, Mapping))
+    return named + ((None,) if "client_id" in auth else ())
+
+
+def oidc_editor(user: Mapping[str, object] | None, accounts: Accounts, now: float | None = None) -> Editor | None:
+    """The :class:`Editor` for a user signed in through OpenID Connect (``st.user`` as a mapping), or None.
+
+    Only a listed editor becomes one, under the account's name (the author of their change sets):
+    the account named by the user's e-mail (any case; not when the provider says
+    ``email_verified`` is false), else by their name (exactly). Anyone else stays a viewer.
+    """
+    if not isinstance(user, Mapping) or user.get("is_logged_in") is not True:
+        return None
+    names = {a.name for a in accounts.list()}
+    by_mail = {n.casefold(): n for n in names if "@" in n}
+    email, name, match = user.get("email"), user.get("name"), None
+    if isinstance(email, str) and email.strip() and user.get("email_verified") is not False:
+        match = by_mail.get(email.strip().casefold())
+    if match is None and isinstance(name, str) and name.strip() in names:
+        match = name.strip()
+    if match is None:
+        return None
+    now = time.monotonic() if now is None else now
+    return Editor(match, now, now, _seal(match, now))

@@ -141,3 +141,32 @@ def test_the_merge_preview_is_kept_per_file_and_register_version_and_cancel_writ
     assert s["ed_merge_message"][0] == "success" and store.version() != before
     again = session.merge_preview(s, store, incoming, fields, False, "a" * 64)  # the register moved: computed anew
     assert again is not first and again.counts()["changed"] == 0
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,  # [SYNTHETIC]
+        "client_id": "qtmap", "client_secret": "x", "server_metadata_url": "http://127.0.0.1:9/.well-known/x"}
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_the_sign_in_box_offers_st_login_only_where_auth_is_configured(configured):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    if configured:
+        at.secrets["auth"] = AUTH
+    at.run()
+    assert not at.exception
+    login = t("hi_oidc_login", "vi", provider=t("hi_oidc_default", "vi"))
+    assert (login in [b.label for b in at.sidebar.button]) == configured
+
+
+def test_an_oidc_user_becomes_the_sessions_editor_only_when_listed(store):
+    s: dict = {}
+    assert session.oidc_sign_in(s, store, {"is_logged_in": True, "email": "nobody@example.org"}) is None
+    assert session.current_editor(s) is None
+    editor = session.oidc_sign_in(s, store, {"is_logged_in": True, "email": "x@example.org", "name": "ana"})
+    assert editor is not None and session.current_editor(s).name == "ana"
+    _actions(store)["status"](s)  # and writes as that account
+    assert store.changesets()[0].author == "ana"

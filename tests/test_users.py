@@ -21,6 +21,9 @@ from geo.users import (
     StoreAccounts,
     Throttle,
     accounts_for,
+    idle_seconds,
+    oidc_editor,
+    oidc_providers,
     require_editor,
     sign_in,
 )
@@ -131,3 +134,41 @@ def test_editors_expire_when_idle_and_cannot_be_forged(accounts, monkeypatch):
     editor.last_seen -= 61
     with pytest.raises(NotSignedIn, match="expired"):
         require_editor(editor)
+
+
+# --- OpenID Connect: st.user -> Editor, only for listed editors -----------------------------------
+def _oidc_accounts(tmp_path):
+    accounts = FileAccounts(tmp_path / "users.toml")
+    accounts.add("Lan.Nguyen@SoKHDT.example", "a long password 1")  # [SYNTHETIC] an e-mail as the account name
+    accounts.add("Minh", "a long password 2")
+    return accounts
+
+
+@pytest.mark.parametrize(("user", "name"), [
+    ({"is_logged_in": True, "email": "lan.nguyen@sokhdt.example", "name": "Lan"}, "Lan.Nguyen@SoKHDT.example"),
+    ({"is_logged_in": True, "email": " LAN.NGUYEN@sokhdt.example ", "email_verified": True},
+     "Lan.Nguyen@SoKHDT.example"),
+    ({"is_logged_in": True, "email": "minh@other.example", "name": "Minh"}, "Minh"),  # by name
+    ({"is_logged_in": True, "email": "lan.nguyen@sokhdt.example", "email_verified": False}, None),  # unverified
+    ({"is_logged_in": True, "email": "x@sokhdt.example", "name": "minh"}, None),  # names compare exactly
+    ({"is_logged_in": True, "email": "lan.nguyen@sokhdt.example.evil", "name": "Lan"}, None),
+    ({"is_logged_in": False, "email": "lan.nguyen@sokhdt.example"}, None),  # not signed in
+    ({"is_logged_in": "true", "email": "lan.nguyen@sokhdt.example"}, None),
+    ({"is_logged_in": True, "email": ["lan.nguyen@sokhdt.example"], "name": None}, None),
+    ({}, None),
+    (None, None),
+])
+def test_an_oidc_user_is_an_editor_only_when_listed(tmp_path, user, name):
+    editor = oidc_editor(user, _oidc_accounts(tmp_path))
+    assert (editor.name if editor else None) == name
+    if editor is not None:  # a real session editor: valid, expires when idle, accepted by the write paths' check
+        assert editor.valid() and require_editor(editor) is editor
+        editor.last_seen -= idle_seconds() + 1
+        assert not editor.valid()
+
+
+def test_oidc_providers_come_from_the_auth_section_only():
+    assert oidc_providers(None) == oidc_providers({}) == oidc_providers({"auth": "x"}) == ()
+    assert oidc_providers({"auth": {"redirect_uri": "u", "cookie_secret": "c", "client_id": "i"}}) == (None,)
+    both = {"auth": {"redirect_uri": "u", "client_id": "i", "google": {"client_id": "g"}, "entra": {"client_id": "e"}}}
+    assert oidc_providers(both) == ("google", "entra", None)

@@ -182,7 +182,12 @@ def _run_once(browser, kind: str, url: str, n: int, sectors: list[str], counts: 
             changes.append(t2 - t1)
             sent.append(sum(b for t, b in frames if t1 <= t <= t2))
             page.keyboard.press("Escape")
-            page.get_by_role("listbox").wait_for(state="hidden", timeout=timeout_ms)
+            try:  # at 1,000,000 the page can be too busy to close the sector list
+                page.get_by_role("listbox").wait_for(state="hidden", timeout=timeout_ms)
+            except Exception:  # noqa: BLE001 - playwright's TimeoutError, or a crash
+                return {"error": f"the sector list did not close within {timeout_s:.0f} s after filter change {k + 1} "
+                        f"(seen in {changes[-1]:.1f} s)", "timeout_s": timeout_s, "first_s": first,
+                        "change_s": changes, "sent_bytes": sent, "page_errors": errors[:3]}
         _stage("reading the heap", timeout_s)
         cdp.send("HeapProfiler.collectGarbage")
         heap = cdp.send("Runtime.getHeapUsage")

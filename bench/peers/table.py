@@ -28,6 +28,8 @@ def _cell(d: object, key: str, unit: str, scale: float) -> str:
     if not isinstance(d, dict):
         return "—"
     if "error" in d:
+        if key == "first_s" and d.get("first_s"):  # drawn, then a filter change failed
+            return f"{d['first_s']:.3g} s"
         if key in ("first_s", "change_s"):
             return "fails: " + str(d["error"]).replace("|", "/")[:120]
         return "—"

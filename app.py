@@ -403,9 +403,16 @@ def project_form(store, lang: str) -> None:
     cols[2].text_input(t("ed_y" if vn else "ed_lat", lang), key="ed_b")
     if vn:
         cols[0].selectbox(t("ed_crs", lang), editform.VN2000_CRS, key="ed_crs")
+    field_widgets(editform.FORM_FIELDS, "ed_f_", lang)
+    st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
+    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=session.save_form, args=(s, store, lang))
+
+
+def field_widgets(fields, prefix: str, lang: str) -> None:
+    """A form's schema fields in three columns: select boxes for vocabularies, checkboxes, text; keys PREFIX+name."""
     cols = st.columns(3)
-    for i, f in enumerate(editform.FORM_FIELDS):
-        key, col = f"ed_f_{f.name}", cols[i % 3]
+    for i, f in enumerate(fields):
+        key, col = prefix + f.name, cols[i % 3]
         if f.widget == "select":
             col.selectbox(f.label(lang), f.choices(), key=key,
                           format_func=lambda c, f=f: label(f.type, c, lang) if c else "—")
@@ -413,8 +420,6 @@ def project_form(store, lang: str) -> None:
             col.checkbox(f.label(lang), key=key)
         else:
             col.text_input(f.label(lang), key=key)
-    st.text_input(t("ed_reason", lang) + " *", key="ed_reason")
-    st.button(t("ed_save", lang), key="ed_save", type="primary", on_click=session.save_form, args=(s, store, lang))
 
 
 def area_form(store, lang: str) -> None:
@@ -436,16 +441,7 @@ def area_form(store, lang: str) -> None:
             col.button(t(f"ed_choose_{choice}", lang), key=f"ar_choose_{choice}",
                        on_click=area_session.resolve_area_conflict, args=(s, store, lang, choice))
     st.caption(t("ed_required_note", lang))
-    cols = st.columns(3)
-    for i, f in enumerate(areaform.area_fields(str(base["kind"]))):
-        key, col = f"ar_f_{f.name}", cols[i % 3]
-        if f.widget == "select":
-            col.selectbox(f.label(lang), f.choices(), key=key,
-                          format_func=lambda c, f=f: label(f.type, c, lang) if c else "—")
-        elif f.widget == "check":
-            col.checkbox(f.label(lang), key=key)
-        else:
-            col.text_input(f.label(lang), key=key)
+    field_widgets(areaform.area_fields(str(base["kind"])), "ar_f_", lang)
     st.text_input(t("ed_reason", lang) + " *", key="ar_reason")
     st.button(t("ed_save", lang), key="ar_save", type="primary", on_click=area_session.save_area, args=(s, store, lang))
     st.subheader(t("ar_footprint", lang))

@@ -31,7 +31,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from geo.editform import FormCheck, FormField
+from geo.editform import FormCheck, FormField, form_value
 from geo.i18n import t
 from geo.schema import KINDS
 from geo.store.records import AREA_KINDS, GEOMETRY, records_from_frame
@@ -49,20 +49,12 @@ def area_fields(kind: str) -> tuple[FormField, ...]:
     return tuple(FormField(f.name, f.type, f.required) for f in KINDS[kind].fields if f.name != "id")
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
 def area_form_values(record: dict[str, object]) -> dict[str, object]:
     """The widget values of an area record (text, codes or booleans, keyed by field name)."""
     out: dict[str, object] = {}
     for f in area_fields(str(record["kind"])):
         value = record.get(f.name)
-        out[f.name] = bool(value) if f.widget == "check" else (value or "") if f.widget == "select" else _text(value)
+        out[f.name] = form_value(f, value)
     return out
 
 

@@ -34,7 +34,8 @@ from geo.schema import KINDS, VOCABULARIES, codes, label
 from geo.store.records import FIELDS, GEOMETRY, records_from_frame, show_value
 from geo.validate import CRS_CANDIDATES
 
-__all__ = ["FormField", "FORM_FIELDS", "FIELDS_BY_NAME", "COORD_MODES", "VN2000_CRS", "Coordinates", "FormCheck",
+__all__ = ["form_text", "form_value", "FormField", "FORM_FIELDS", "FIELDS_BY_NAME", "COORD_MODES", "VN2000_CRS",
+           "Coordinates", "FormCheck",
            "form_values", "point_text", "check_form", "upload_records", "preview_table", "field_label",
            "conflict_table", "shown", "changeset_table", "changes_table", "record_history_table"]
 
@@ -105,7 +106,13 @@ def point_text(geometry: str | None) -> tuple[str, str]:
     return f"{point.x:.6f}", f"{point.y:.6f}"
 
 
-def _text(value: object) -> str:
+def form_value(f: FormField, value: object) -> object:
+    """A stored value as field ``f``'s widget takes it: a bool, a vocabulary code ("" for none) or text."""
+    return bool(value) if f.widget == "check" else (value or "") if f.widget == "select" else form_text(value)
+
+
+def form_text(value: object) -> str:
+    """A stored value as a form's text box shows it (whole floats without ".0", None as empty)."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -119,7 +126,7 @@ def form_values(record: dict[str, object] | None) -> dict[str, object]:
     out: dict[str, object] = {}
     for f in FORM_FIELDS:
         value = record.get(f.name)
-        out[f.name] = bool(value) if f.widget == "check" else (value or "") if f.widget == "select" else _text(value)
+        out[f.name] = form_value(f, value)
     out["lon"], out["lat"] = point_text(record.get(GEOMETRY))  # type: ignore[arg-type]
     return out
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "MAP_IFRAME", "ROOT", "StreamlitServer", "free_port", "map_frame",
-           "wait_map_idle"]
+           "sign_in", "wait_map_idle"]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -98,6 +98,20 @@ def map_frame(page, timeout: float = 60_000):
     frame = page.locator(MAP_IFRAME).element_handle(timeout=timeout).content_frame()
     frame.wait_for_function(_MAP_READY, timeout=timeout)
     return frame
+
+
+def sign_in(page, name: str, password: str):
+    """Fill the app's Vietnamese sign-in form (opening it if closed) and submit; return the password box."""
+    from geo.i18n import t
+
+    user = page.get_by_label(t("ed_user_name", "vi"), exact=True)
+    if not user.is_visible():  # the Sign in button opens the form (it stays open after a refusal)
+        page.get_by_role("button", name=t("ed_sign_in", "vi"), exact=True).first.click()
+    user.fill(name)
+    box = page.get_by_label(t("ed_password", "vi"), exact=True)
+    box.fill(password)
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    return box
 
 
 def wait_map_idle(frame, points: int, timeout: float = 60_000, polling: str | float = "raf") -> None:

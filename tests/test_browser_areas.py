@@ -15,7 +15,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, ROOT, StreamlitServer, map_frame
+from bench.appserver import ARTIFACTS, MAP_IFRAME, ROOT, StreamlitServer, map_frame, sign_in
 from geo.i18n import t
 from geo.store import open_store
 from geo.users import StoreAccounts
@@ -69,10 +69,7 @@ def test_an_editor_draws_a_clusters_footprint_and_another_session_sees_it(store_
     page = session()
     page.goto(store_server.url)
     map_frame(page)
-    page.get_by_role("button", name=t("ed_sign_in", "vi"), exact=True).first.click()
-    page.get_by_label(t("ed_user_name", "vi"), exact=True).fill("ana")
-    page.get_by_label(t("ed_password", "vi"), exact=True).fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    sign_in(page, "ana", PASSWORD)
     expect(page.get_by_text(t("ed_signed_in", "vi", name="ana"))).to_be_visible()
     page.get_by_role("tab", name=t("tab_edit", "vi")).click()
     panel = page.locator("[role=tabpanel]:visible")

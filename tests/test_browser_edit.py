@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.appserver import ARTIFACTS, ROOT, StreamlitServer, map_frame
+from bench.appserver import sign_in as signed_in
 from geo.i18n import t
 from geo.schema import label
 from geo.store import open_store
@@ -66,14 +67,7 @@ def open_app(page, server):
 
 
 def sign_in(page, name, password=PASSWORD):
-    user = page.get_by_label(t("ed_user_name", "vi"), exact=True)
-    if not user.is_visible():  # the Sign in button opens the form (it stays open after a refusal)
-        page.get_by_role("button", name=t("ed_sign_in", "vi"), exact=True).first.click()
-    user.fill(name)
-    box = page.get_by_label(t("ed_password", "vi"), exact=True)
-    box.fill(password)
-    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
-    return box
+    return signed_in(page, name, password)
 
 
 def type_in(box, text):

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame
+from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, sign_in
 from bench.synth import synth_register, write_csv
 from geo.i18n import t
 from geo.store import open_store
@@ -117,10 +117,7 @@ def test_an_upload_merge_can_be_cancelled_without_writing_and_a_large_file_shows
     page = offline_page
     page.goto(history_server.url)
     map_frame(page)
-    page.get_by_role("button", name=t("ed_sign_in", "vi"), exact=True).first.click()
-    page.get_by_label(t("ed_user_name", "vi"), exact=True).fill("ana")
-    page.get_by_label(t("ed_password", "vi"), exact=True).fill(PASSWORD)
-    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    sign_in(page, "ana", PASSWORD)
     expect(page.get_by_text(t("ed_signed_in", "vi", name="ana"))).to_be_visible()
     page.get_by_role("tab", name=t("upload", "vi")).click()
     page.locator("input[type=file]").set_input_files(str(path))

@@ -212,6 +212,18 @@ def _summary(runs: list[dict], extra: dict) -> dict[str, object]:
             "blocked": max(r["blocked"] for r in runs), "page_errors": runs[-1]["page_errors"], "all_runs": runs}
 
 
+def _in_own_browser(measure, *args) -> dict[str, object]:
+    """``measure(*args, browser=...)`` in a Chromium started for this call and closed after it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        own = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            return measure(*args, browser=own)
+        finally:
+            own.close()
+
+
 def measure_app(kind: str, csv: str | Path, repeat: int = 3, timeout_s: float = 120,
                 browser=None) -> dict[str, object]:
     """First draw, filter changes, bytes, heap and server memory of app ``kind`` on register ``csv``.
@@ -220,14 +232,7 @@ def measure_app(kind: str, csv: str | Path, repeat: int = 3, timeout_s: float = 
     Playwright per process); without it one is started and closed here.
     """
     if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            own = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                return measure_app(kind, csv, repeat, timeout_s, browser=own)
-            finally:
-                own.close()
+        return _in_own_browser(measure_app, kind, csv, repeat, timeout_s)
     n, sectors, counts = expected_counts(csv)
     log = OUT / "peers" / f"{kind}-{n}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -251,14 +256,7 @@ def measure_floor(csv: str | Path, repeat: int = 3, timeout_s: float = 120, out_
     Playwright per process); without it one is started and closed here.
     """
     if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            own = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                return measure_floor(csv, repeat, timeout_s, out_dir, browser=own)
-            finally:
-                own.close()
+        return _in_own_browser(measure_floor, csv, repeat, timeout_s, out_dir)
     n, sectors, counts = expected_counts(csv)
     page_path = write_floor(csv, Path(out_dir) / "peers" / f"floor_{n}.html")
     runs = []

@@ -27,7 +27,8 @@
  *                                                 it; a live layer waiting for or decoding its register;
  *                                                 circle markers are drawn by Leaflet's canvas on the next
  *                                                 frame); wait for false before reading count() or ids()
- *                                                 or taking a screenshot
+ *                                                 or taking a screenshot; also true (and fixed on the spot)
+ *                                                 while labels or the legend no longer fit what is drawn
  *   qtmap.ids(map) -> [id]                        the ids (column "id") of the points count() counts
  */
 (function () {
@@ -100,6 +101,7 @@
     var free = h.bottom - below - (top.height ? top.bottom : h.top) - 12;  // px between the two stacks
     var head = legendBox.querySelector(".qtmap-legend-head").offsetHeight + 16;
     var tooSmall = free - head < 40;
+    map._qtmapLayoutFor = [h.height, top.height].join();  // what the legend was fitted to
     body.style.maxHeight = Math.max(0, free - head) + "px";
     legendBox.classList.toggle("qtmap-legend-squeezed", tooSmall);
   }
@@ -288,6 +290,15 @@
     map.eachLayer(function (g) {
       if ((g._qtmapBulk && g._qtmapBulk.isDrawing()) || (g._qtmapLive && g._live.pending)) { drawing = true; }
     });
+    // Labels that moved or changed size since they were last thinned (a late layout, a font, a slow machine)
+    // are thinned again now, and the map counts as busy until they stay put.
+    if (map._qtmapLabels && labelSignature(labelItems(map)) !== map._qtmapLabelSig) { declutter(map); drawing = true; }
+    // Likewise a legend fitted to a frame size that has since changed.
+    var c = map._controlCorners;
+    if (map._qtmapLayout && c && [map.getContainer().getBoundingClientRect().height,
+                                  c.topright.getBoundingClientRect().height].join() !== map._qtmapLayoutFor) {
+      layout(map); drawing = true;
+    }
     return drawing;
   }
 
@@ -687,7 +698,16 @@
       it.node.classList.toggle("qtmap-label-hidden", hit);
       if (hit) { hidden++; } else if (r.width > 0) { kept.push(r); }
     });
+    map._qtmapLabelSig = labelSignature(items);  // hiding keeps a label's box (visibility), so this stays true
     return hidden;
+  }
+
+  /* Where and how big every label is, to tell whether the thinning still fits what is drawn. */
+  function labelSignature(items) {
+    return items.map(function (it) {
+      var r = it.rect;
+      return [it.text, Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)].join(",");
+    }).sort().join("|");
   }
 
   function watchLabels(map) {
@@ -696,6 +716,8 @@
     if (!map._qtmapLabels) {
       map._qtmapLabels = true;
       map.on("zoomend moveend overlayadd overlayremove resize", function () { setTimeout(run, 0); });
+      if (document.fonts && document.fonts.ready) { document.fonts.ready.then(run); }  // text widths change
+      window.addEventListener("load", run);
     }
     setTimeout(run, 0);
   }
@@ -753,6 +775,8 @@
       if (!map._qtmapLayout) {
         map._qtmapLayout = true;
         map.on("resize", function () { layout(map); });
+        // The frame can change size without Leaflet noticing (the page sizes the map's iframe after it drew).
+        if (window.ResizeObserver) { new ResizeObserver(function () { layout(map); }).observe(map.getContainer()); }
       }
       return box;
     };

@@ -100,6 +100,28 @@ def map_frame(page, timeout: float = 60_000):
     return frame
 
 
+SCRIPT_IDLE = ("() => document.querySelector('[data-testid=stApp]')"
+               ".getAttribute('data-test-script-state') === 'notRunning'")
+
+
+def open_tab(page, name: str, timeout: float = 30_000):
+    """Click the app's tab NAME once the script is not running (a click during a rerun, for example the one a
+    map drawing starts, can be undone by that rerun), retrying until the tab is selected; return the tab."""
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=name, exact=True)
+    for attempt in range(3):
+        page.wait_for_function(SCRIPT_IDLE, timeout=timeout)
+        tab.click()
+        try:
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=timeout / 3)
+            return tab
+        except AssertionError:
+            if attempt == 2:
+                raise
+    return tab
+
+
 def sign_in(page, name: str, password: str):
     """Fill the app's Vietnamese sign-in form (opening it if closed) and submit; return the password box."""
     from geo.i18n import t

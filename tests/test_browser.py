@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, wait_map_idle
+from bench.appserver import ARTIFACTS, MAP_IFRAME, SCRIPT_IDLE, StreamlitServer, map_frame, open_tab, wait_map_idle
 from geo.i18n import t
 from geo.register import load_register
 from geo.schema import label
@@ -249,10 +249,8 @@ def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
     page.goto(f"{server.url}/?lang=en&sector=electricity")
     map_frame(page)
     # The map reports its view once drawn (a rerun, which replaces the download buttons): click after it.
-    idle = "() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'"
-    page.wait_for_function(idle)
-    page.get_by_role("tab", name="Download map and data").click()
-    page.wait_for_function(idle)
+    open_tab(page, "Download map and data")
+    page.wait_for_function(SCRIPT_IDLE)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
     png = tmp_path / "map.png"
@@ -287,7 +285,7 @@ def _register_with_bad_rows(path: Path) -> tuple[int, list[str]]:
 
 
 def _upload(page, lang: str, path: Path) -> None:
-    page.get_by_role("tab", name=t("upload", lang)).click()
+    open_tab(page, t("upload", lang))
     page.locator("input[type=file]").set_input_files(str(path))
 
 

@@ -15,7 +15,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, ROOT, StreamlitServer, map_frame, sign_in
+from bench.appserver import ARTIFACTS, MAP_IFRAME, ROOT, StreamlitServer, map_frame, open_tab, sign_in
 from geo.i18n import t
 from geo.store import open_store
 from geo.users import StoreAccounts
@@ -71,7 +71,7 @@ def test_an_editor_draws_a_clusters_footprint_and_another_session_sees_it(store_
     map_frame(page)
     sign_in(page, "ana", PASSWORD)
     expect(page.get_by_text(t("ed_signed_in", "vi", name="ana"))).to_be_visible()
-    page.get_by_role("tab", name=t("tab_edit", "vi")).click()
+    open_tab(page, t("tab_edit", "vi"))
     panel = page.locator("[role=tabpanel]:visible")
     panel.get_by_text(t("ed_mode_area", "vi"), exact=True).click()
     page.get_by_role("combobox", name=t("ar_record", "vi")).click()
@@ -81,7 +81,7 @@ def test_an_editor_draws_a_clusters_footprint_and_another_session_sees_it(store_
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "edit_area.png"), full_page=True)
 
-    page.get_by_role("tab", name=t("tab_map", "vi"), exact=True).click()  # draw on the map, save in the Edit tab
+    open_tab(page, t("tab_map", "vi"))  # draw on the map, save in the Edit tab
     frame = map_frame(page)
     rectangle = frame.locator(".leaflet-draw-draw-rectangle")  # the draw tools, from the app's static route
     expect(rectangle).to_have_attribute("title", t("ar_draw_rectangle", "vi"))
@@ -99,7 +99,7 @@ def test_an_editor_draws_a_clusters_footprint_and_another_session_sees_it(store_
     frame.wait_for_function("() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.Rectangle) n++; });"
                             " return n === 1; }")
     page.screenshot(path=str(ARTIFACTS / "edit_draw.png"), full_page=True)
-    page.get_by_role("tab", name=t("tab_edit", "vi")).click()
+    open_tab(page, t("tab_edit", "vi"))
     panel = page.locator("[role=tabpanel]:visible")
     expect(panel.get_by_text(t("ar_draw_hint", "vi", n=1))).to_be_visible(timeout=30_000)
     reason = panel.get_by_label(t("ed_reason", "vi") + " *", exact=True)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, ROOT, StreamlitServer, map_frame
+from bench.appserver import ARTIFACTS, ROOT, StreamlitServer, map_frame, open_tab
 from bench.appserver import sign_in as signed_in
 from geo.i18n import t
 from geo.schema import label
@@ -85,7 +85,7 @@ def choose(page, field_label, option):
 
 
 def edit_tab(page):
-    page.get_by_role("tab", name=t("tab_edit", "vi")).click()
+    open_tab(page, t("tab_edit", "vi"))
     return page.locator("[role=tabpanel]:visible")
 
 
@@ -100,7 +100,7 @@ def test_anonymous_sessions_have_no_write_control(store_server, session):
     open_app(page, store_server)
     expect(page.get_by_role("button", name=t("ed_sign_in", "vi"), exact=True)).to_be_visible()
     expect(page.get_by_role("tab", name=t("tab_edit", "vi"))).to_have_count(0)
-    page.get_by_role("tab", name=t("tab_history", "vi")).click()
+    open_tab(page, t("tab_history", "vi"))
     panel = page.locator("[role=tabpanel]:visible")
     expect(panel.get_by_test_id("stDataFrame").first).to_be_visible()
     for key in ("ed_save", "ed_commit", "ed_retire", "ed_sign_out"):
@@ -227,7 +227,7 @@ def test_an_upload_preview_lists_the_right_counts_and_its_commit_is_in_the_histo
     open_app(page, store_server)
     sign_in(page, "ana")
     expect(page.get_by_text(t("ed_signed_in", "vi", name="ana"))).to_be_visible()
-    page.get_by_role("tab", name=t("upload", "vi")).click()
+    open_tab(page, t("upload", "vi"))
     page.locator("input[type=file]").set_input_files(str(path))
     panel = page.locator("[role=tabpanel]:visible")
     absent = len(current) - 5
@@ -248,7 +248,7 @@ def test_an_upload_preview_lists_the_right_counts_and_its_commit_is_in_the_histo
     cs = store.changeset(ident)
     assert (cs.author, cs.reason, cs.source_name, cs.n_new, cs.n_changed) == (
         "ana", "số liệu Sở KH&ĐT (thử)", "cap_nhat.csv", 1, changed)
-    page.get_by_role("tab", name=t("tab_history", "vi")).click()
+    open_tab(page, t("tab_history", "vi"))
     history = page.locator("[role=tabpanel]:visible")
     choose(page, t("ed_show_set", "vi"), str(ident))  # the list shows it; its changes and Revert below
     expect(history.get_by_role("button", name=t("ed_revert", "vi", id=ident))).to_be_visible(timeout=30_000)
@@ -267,7 +267,7 @@ def test_an_editor_drags_the_opened_projects_marker_and_saves_the_moved_point(st
     panel = _open_record(page, "P11")
     opened_lon = panel.get_by_label(t("ed_lon", "vi"), exact=True).input_value()
     assert abs(float(opened_lon) - was.x) < 1e-5
-    page.get_by_role("tab", name=t("tab_map", "vi"), exact=True).click()
+    open_tab(page, t("tab_map", "vi"))
     frame = map_frame(page)
     marker = "(() => { let m = null; window.map.eachLayer(l => { if (l.options && l.options.draggable) m = l; });" \
              " return m; })()"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, map_frame, wait_map_idle
+from bench.appserver import ARTIFACTS, map_frame, open_tab, wait_map_idle
 from geo.i18n import t
 from geo.register import load_register
 
@@ -29,11 +29,11 @@ def test_an_uploaded_extra_layer_is_in_the_legend_and_the_caption(server, offlin
     page.goto(f"{server.url}/?lang=en")
     frame = map_frame(page)
     wait_map_idle(frame, int(load_register().geometry.notna().sum()))
-    page.get_by_role("tab", name=t("upload", "en")).click()
+    open_tab(page, t("upload", "en"))
     page.locator("input[type=file]").set_input_files(str(path))
     expect(page.get_by_text(t("upload_ok", "en", n=3))).to_be_visible()
     title = t("layer_uploaded", "en", name="du_an_moi.csv")
-    page.get_by_role("tab", name=t("tab_map", "en"), exact=True).click()
+    open_tab(page, t("tab_map", "en"))
     expect(page.get_by_text(t("extra_caption", "en", title=title, n=3, m=3))).to_be_visible()
     frame = map_frame(page)
     legend = frame.locator(".qtmap-legend-body")

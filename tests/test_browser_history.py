@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, sign_in
+from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, open_tab, sign_in
 from bench.synth import synth_register, write_csv
 from geo.i18n import t
 from geo.store import open_store
@@ -119,7 +119,7 @@ def test_an_upload_merge_can_be_cancelled_without_writing_and_a_large_file_shows
     map_frame(page)
     sign_in(page, "ana", PASSWORD)
     expect(page.get_by_text(t("ed_signed_in", "vi", name="ana"))).to_be_visible()
-    page.get_by_role("tab", name=t("upload", "vi")).click()
+    open_tab(page, t("upload", "vi"))
     page.locator("input[type=file]").set_input_files(str(path))
     panel = page.locator("[role=tabpanel]:visible")
     expect(panel.get_by_test_id("stProgress")).to_be_visible(timeout=60_000)  # the check's progress, as it runs

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS
+from bench.appserver import ARTIFACTS, SCRIPT_IDLE, open_tab
 from geo.i18n import t
 from geo.register import load_register
 
@@ -195,17 +195,16 @@ def test_a_png_downloaded_after_zooming_shows_the_zoomed_view(server, laptop, tm
     frame = open_map(page, f"{server.url}/?lang=en")
 
     def idle():  # a rerun (the map reports each move) replaces the download buttons: click between reruns
-        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                               ".getAttribute('data-test-script-state') === 'notRunning'")
+        page.wait_for_function(SCRIPT_IDLE)
 
     def download(name):
         idle()
-        page.get_by_role("tab", name="Download map and data").click()
+        open_tab(page, "Download map and data")
         idle()
         with page.expect_download(timeout=120_000) as info:
             page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
         info.value.save_as(tmp_path / name)
-        page.get_by_role("tab", name="Map", exact=True).click()
+        open_tab(page, "Map")
         return np.asarray(Image.open(tmp_path / name).convert("L"), dtype=float)
 
     province = download("province.png")
@@ -276,11 +275,8 @@ def test_vietnamese_interface_shows_no_english_in_any_tab(server, laptop):
     found = {}
     tabs = [t("tab_map", "vi"), t("stats", "vi"), t("upload", "vi"), t("downloads", "vi")]
     for name in tabs:
-        tab = page.get_by_role("tab", name=name, exact=True)
-        tab.click()
-        expect(tab).to_have_attribute("aria-selected", "true")
-        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                               ".getAttribute('data-test-script-state') === 'notRunning'")
+        open_tab(page, name)
+        page.wait_for_function(SCRIPT_IDLE)
         text = page.evaluate("() => document.body.innerText") + "\n" + frame.evaluate("() => document.body.innerText")
         hits = [e for e in english if e in text]
         if hits:

@@ -13,9 +13,10 @@ import sys
 
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, ROOT, StreamlitServer, map_frame, open_tab
+from bench.appserver import ARTIFACTS, ROOT, SCRIPT_IDLE, StreamlitServer, map_frame, open_tab
 from bench.appserver import sign_in as signed_in
 from geo.i18n import t
 from geo.schema import label
@@ -285,6 +286,11 @@ def test_an_editor_drags_the_opened_projects_marker_and_saves_the_moved_point(st
     page.mouse.up()
     to_lon, to_lat = frame.evaluate(f"() => {{ const p = {marker}.getLatLng(); return [p.lng, p.lat]; }}")
     assert to_lon > was.x and to_lat < was.y  # dragged east and south
+    # The map sends the dragged point with a rerun; switching tabs before that rerun ends can lose it.
+    try:  # wait for that rerun to start (it may already be over: then the tab switch below is safe)
+        page.wait_for_function(SCRIPT_IDLE.replace("'notRunning'", "'running'"), timeout=5_000, polling=50)
+    except PlaywrightTimeout:
+        pass
     panel = edit_tab(page)
     expect(panel.get_by_label(t("ed_lon", "vi"), exact=True)).to_have_value(f"{to_lon:.6f}", timeout=30_000)
     expect(panel.get_by_label(t("ed_lat", "vi"), exact=True)).to_have_value(f"{to_lat:.6f}")

@@ -100,8 +100,9 @@ def map_frame(page, timeout: float = 60_000):
     return frame
 
 
-SCRIPT_IDLE = ("() => document.querySelector('[data-testid=stApp]')"
-               ".getAttribute('data-test-script-state') === 'notRunning'")
+# True when the app's script is in STATE ("running" or "notRunning"): page.wait_for_function(SCRIPT_STATE, arg=STATE).
+SCRIPT_STATE = ("(state) => document.querySelector('[data-testid=stApp]')"
+                ".getAttribute('data-test-script-state') === state")
 
 
 def open_tab(page, name: str, timeout: float = 30_000):
@@ -111,7 +112,7 @@ def open_tab(page, name: str, timeout: float = 30_000):
 
     tab = page.get_by_role("tab", name=name, exact=True)
     for attempt in range(3):
-        page.wait_for_function(SCRIPT_IDLE, timeout=timeout)
+        page.wait_for_function(SCRIPT_STATE, arg="notRunning", timeout=timeout)
         tab.click()
         try:
             expect(tab).to_have_attribute("aria-selected", "true", timeout=timeout / 3)
@@ -119,7 +120,6 @@ def open_tab(page, name: str, timeout: float = 30_000):
         except AssertionError:
             if attempt == 2:
                 raise
-    return tab
 
 
 def sign_in(page, name: str, password: str):

@@ -90,6 +90,12 @@
 
   /* Keep the legend (bottom right) clear of the layer control (top right) at any map size: the legend
    * gets the height left below the control, and folds to its title when too little is left. */
+  /* The sizes the legend's fit depends on: the map's frame and the control stack above it. */
+  function legendFrame(map) {
+    return [map.getContainer().getBoundingClientRect().height,
+            map._controlCorners.topright.getBoundingClientRect().height].join();
+  }
+
   function layout(map) {
     var c = map && map._controlCorners;
     if (!c) { return; }
@@ -101,7 +107,7 @@
     var free = h.bottom - below - (top.height ? top.bottom : h.top) - 12;  // px between the two stacks
     var head = legendBox.querySelector(".qtmap-legend-head").offsetHeight + 16;
     var tooSmall = free - head < 40;
-    map._qtmapLayoutFor = [h.height, top.height].join();  // what the legend was fitted to
+    map._qtmapLayoutFor = legendFrame(map);  // what the legend was fitted to
     body.style.maxHeight = Math.max(0, free - head) + "px";
     legendBox.classList.toggle("qtmap-legend-squeezed", tooSmall);
   }
@@ -294,9 +300,7 @@
     // are thinned again now, and the map counts as busy until they stay put.
     if (map._qtmapLabels && labelSignature(labelItems(map)) !== map._qtmapLabelSig) { declutter(map); drawing = true; }
     // Likewise a legend fitted to a frame size that has since changed.
-    var c = map._controlCorners;
-    if (map._qtmapLayout && c && [map.getContainer().getBoundingClientRect().height,
-                                  c.topright.getBoundingClientRect().height].join() !== map._qtmapLayoutFor) {
+    if (map._qtmapLayout && map._controlCorners && legendFrame(map) !== map._qtmapLayoutFor) {
       layout(map); drawing = true;
     }
     return drawing;

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, SCRIPT_IDLE, StreamlitServer, map_frame, open_tab, wait_map_idle
+from bench.appserver import ARTIFACTS, MAP_IFRAME, SCRIPT_STATE, StreamlitServer, map_frame, open_tab, wait_map_idle
 from geo.i18n import t
 from geo.register import load_register
 from geo.schema import label
@@ -250,7 +250,7 @@ def test_download_panel_gives_the_current_view(server, offline_page, tmp_path):
     map_frame(page)
     # The map reports its view once drawn (a rerun, which replaces the download buttons): click after it.
     open_tab(page, "Download map and data")
-    page.wait_for_function(SCRIPT_IDLE)
+    page.wait_for_function(SCRIPT_STATE, arg="notRunning")
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()
     png = tmp_path / "map.png"

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, ROOT, SCRIPT_IDLE, StreamlitServer, map_frame, open_tab
+from bench.appserver import ARTIFACTS, ROOT, SCRIPT_STATE, StreamlitServer, map_frame, open_tab
 from bench.appserver import sign_in as signed_in
 from geo.i18n import t
 from geo.schema import label
@@ -288,7 +288,7 @@ def test_an_editor_drags_the_opened_projects_marker_and_saves_the_moved_point(st
     assert to_lon > was.x and to_lat < was.y  # dragged east and south
     # The map sends the dragged point with a rerun; switching tabs before that rerun ends can lose it.
     try:  # wait for that rerun to start (it may already be over: then the tab switch below is safe)
-        page.wait_for_function(SCRIPT_IDLE.replace("'notRunning'", "'running'"), timeout=5_000, polling=50)
+        page.wait_for_function(SCRIPT_STATE, arg="running", timeout=5_000, polling=50)
     except PlaywrightTimeout:
         pass
     panel = edit_tab(page)

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, SCRIPT_IDLE, open_tab
+from bench.appserver import ARTIFACTS, SCRIPT_STATE, open_tab
 from geo.i18n import t
 from geo.register import load_register
 
@@ -195,7 +195,7 @@ def test_a_png_downloaded_after_zooming_shows_the_zoomed_view(server, laptop, tm
     frame = open_map(page, f"{server.url}/?lang=en")
 
     def idle():  # a rerun (the map reports each move) replaces the download buttons: click between reruns
-        page.wait_for_function(SCRIPT_IDLE)
+        page.wait_for_function(SCRIPT_STATE, arg="notRunning")
 
     def download(name):
         idle()
@@ -276,7 +276,7 @@ def test_vietnamese_interface_shows_no_english_in_any_tab(server, laptop):
     tabs = [t("tab_map", "vi"), t("stats", "vi"), t("upload", "vi"), t("downloads", "vi")]
     for name in tabs:
         open_tab(page, name)
-        page.wait_for_function(SCRIPT_IDLE)
+        page.wait_for_function(SCRIPT_STATE, arg="notRunning")
         text = page.evaluate("() => document.body.innerText") + "\n" + frame.evaluate("() => document.body.innerText")
         hits = [e for e in english if e in text]
         if hits:

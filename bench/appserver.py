@@ -105,14 +105,30 @@ SCRIPT_STATE = ("(state) => document.querySelector('[data-testid=stApp]')"
                 ".getAttribute('data-test-script-state') === state")
 
 
+# True once the app's script has not been running for MS milliseconds on end (polled; the clock starts at the
+# first poll, so it always waits MS): page.wait_for_function(SCRIPT_QUIET, arg=MS, polling=50).
+SCRIPT_QUIET = """(ms) => { const now = performance.now();
+  const running = document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'running';
+  if (running || window.__qtmapQuietSince === undefined) { window.__qtmapQuietSince = now; }
+  const quiet = !running && now - window.__qtmapQuietSince >= ms;
+  if (quiet) { delete window.__qtmapQuietSince; }
+  return quiet; }"""
+
+
+def wait_quiet(page, ms: float = 600, timeout: float = 60_000) -> None:
+    """Wait until the app's script has been idle for ``ms`` on end: past a rerun that a map move, a drawing or a
+    click started a moment ago (streamlit-folium reports the map's state after a short debounce)."""
+    page.wait_for_function(SCRIPT_QUIET, arg=ms, timeout=timeout, polling=50)
+
+
 def open_tab(page, name: str, timeout: float = 30_000):
-    """Click the app's tab NAME once the script is not running (a click during a rerun, for example the one a
-    map drawing starts, can be undone by that rerun), retrying until the tab is selected; return the tab."""
+    """Click the app's tab NAME once the script has been idle a moment (a click during a rerun, for example the
+    one a map drawing starts, can be undone by that rerun), retrying until the tab is selected; return the tab."""
     from playwright.sync_api import expect
 
     tab = page.get_by_role("tab", name=name, exact=True)
     for attempt in range(3):
-        page.wait_for_function(SCRIPT_STATE, arg="notRunning", timeout=timeout)
+        wait_quiet(page, timeout=timeout)
         tab.click()
         try:
             expect(tab).to_have_attribute("aria-selected", "true", timeout=timeout / 3)

@@ -13,9 +13,10 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, ROOT, StreamlitServer, map_frame, open_tab, sign_in
+from bench.appserver import ARTIFACTS, MAP_IFRAME, ROOT, StreamlitServer, map_frame, open_tab, sign_in, wait_quiet
 from geo.i18n import t
 from geo.store import open_store
 from geo.users import StoreAccounts
@@ -60,6 +61,16 @@ def session(browser):
     assert outside == [], f"requests left localhost: {outside}"
 
 
+# How many rectangles the map holds is ARG (the drawn footprint, once drawn).
+RECTANGLES = "(n) => { let k = 0; window.map.eachLayer(l => { if (l instanceof L.Rectangle) k++; }); return k === n; }"
+# What the map looked like when a drawing was not seen: its size, its layers, and the script's state.
+DRAW_STATE = """() => { let r = 0, n = 0; window.map.eachLayer(l => { n++; if (l instanceof L.Rectangle) r++; });
+  const s = window.map.getSize(), c = window.map.getContainer().getBoundingClientRect();
+  return {size: [s.x, s.y], container: [c.width, c.height], layers: n, rectangles: r, zoom: window.map.getZoom(),
+          script: window.parent.document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')};
+}"""
+
+
 def _container_point(frame, lat, lon):
     return frame.evaluate(f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]);"
                           " return [p.x, p.y]; }")
@@ -87,17 +98,26 @@ def test_an_editor_draws_a_clusters_footprint_and_another_session_sees_it(store_
     expect(rectangle).to_have_attribute("title", t("ar_draw_rectangle", "vi"))
     frame.evaluate(f"() => {{ window.map.fitBounds([[{SW[0]}, {SW[1]}], [{NE[0]}, {NE[1]}]], "
                    "{padding: [120, 120], animate: false}); }")
+    wait_quiet(page)  # the move's rerun (streamlit-folium reports the new view) is over before the drawing starts
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_IFRAME).bounding_box()
     (x0, y0), (x1, y1) = _container_point(frame, *SW), _container_point(frame, *NE)
     rectangle.click()
+    # Drag as a hand does: the areas' canvas renderer passes on at most one mousemove per 32 ms, so a drag of
+    # two instant moves can reach Leaflet.draw as a press and a release with no move between (no rectangle).
     page.mouse.move(box["x"] + x0, box["y"] + y0)
     page.mouse.down()
-    page.mouse.move(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
-    page.mouse.move(box["x"] + x1, box["y"] + y1)
+    for k in range(1, 9):
+        page.wait_for_timeout(40)
+        page.mouse.move(box["x"] + x0 + (x1 - x0) * k / 8, box["y"] + y0 + (y1 - y0) * k / 8)
+    page.wait_for_timeout(40)
     page.mouse.up()
-    frame.wait_for_function("() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.Rectangle) n++; });"
-                            " return n === 1; }")
+    try:
+        frame.wait_for_function(RECTANGLES, arg=1, timeout=30_000)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(ARTIFACTS / "edit_draw_lost.png"), full_page=True)
+        raise AssertionError(f"the drawn rectangle never appeared: iframe {box}, points {(x0, y0, x1, y1)}, "
+                             f"map {frame.evaluate(DRAW_STATE)}") from None
     page.screenshot(path=str(ARTIFACTS / "edit_draw.png"), full_page=True)
     open_tab(page, t("tab_edit", "vi"))
     panel = page.locator("[role=tabpanel]:visible")

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
+import xyzservices
 
 from geo.extra import ExtraLayer
 from geo.i18n import t
@@ -69,7 +70,9 @@ def base_map(layers: Mapping[str, gpd.GeoDataFrame], lang: str, attribution: str
                    min_zoom=6, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     folium.FeatureGroup(name=t("basemap_none", lang), overlay=False, control=True).add_to(m)
     for key, url, attr in TILES:
-        folium.TileLayer(url, attr=attr, name=t(key, lang), overlay=False, show=False, max_zoom=18).add_to(m)
+        # A TileProvider, not the URL: folium would look a string up among all of xyzservices' providers first.
+        provider = xyzservices.TileProvider(name=key, url=url, attribution=attr)
+        folium.TileLayer(provider, attr=attr, name=t(key, lang), overlay=False, show=False, max_zoom=18).add_to(m)
     built = base_layers(layers, lang) if built is None else built
     for kind in BASE_ORDER:
         if kind in built:

@@ -89,8 +89,8 @@ def check_fields(c: Context) -> None:
         if f.required and not (f.name in SOFT_FIELDS and not c.strict):
             c.add_rows(blank, f.name, text, _empty_message(f, c.lang))
         if f.type in VOCABULARIES:
-            known = {v: normalise_term(f.type, v) is not None for v in text[~blank].unique()}
-            unknown = ~blank & ~text.map(known).fillna(True).astype(bool).to_numpy()
+            bad = [v for v in text[~blank].unique() if normalise_term(f.type, v) is None]
+            unknown = ~blank & text.isin(bad).to_numpy()
             c.add_rows(unknown, f.name, text, lambda v, vocab=f.type: vocab_message(vocab, v, c.lang))
         elif f.type in ("int", "float"):
             _check_number(c, f, col, text, blank)

@@ -78,21 +78,18 @@ def load_layers(areas: tuple[object, ...] = ("bundled",)) -> dict[str, gpd.GeoDa
     return {**layers, **bundled.split_zones(load_zones(areas))} if areas[0] == "store" else layers
 
 
-def areas_source(source: tuple[object, ...]) -> tuple[object, ...]:
+def areas_source(store) -> tuple[object, ...]:
     """Where the areas come from: ("bundled",) beside a register from a file, else the store and its areas' version."""
-    return ("bundled",) if source[0] == "file" else ("store", source[1], open_store(source[1]).areas_version())
+    return ("bundled",) if store is None else ("store", store.location, store.areas_version())
 
 
-def register_source() -> tuple[object, ...]:
+def register_source(store) -> tuple[object, ...]:
     """Where the register comes from, as the key of every cache below.
 
     ``("file", PATH)`` for QTMAP_PROJECTS=FILE (read-only, no store), else ``("store", location,
     change sets, latest id)``: one cheap query, so a change committed elsewhere shows on the next rerun.
     """
-    if os.environ.get("QTMAP_PROJECTS"):
-        return ("file", os.environ["QTMAP_PROJECTS"])
-    store = open_store(default_location())
-    return ("store", store.location, *store.version())
+    return ("file", os.environ["QTMAP_PROJECTS"]) if store is None else ("store", store.location, *store.version())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -381,19 +378,27 @@ def messages(key: str) -> None:
         getattr(st, kind)(text)
 
 
+def conflict_box(conflict, prefix: str, resolve, store, lang: str) -> None:
+    """Show a save that met another editor's change: who, both versions, a pick per field both changed.
+
+    Then the three ways on (keep theirs, keep mine, merge), keyed PREFIX+choose_*; ``resolve`` carries one out.
+    """
+    s = st.session_state
+    st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
+    st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
+    for c in (c for c in conflict.fields if c.both_changed):
+        st.radio(t("ed_pick", lang, field=editform.field_label(c.field, lang)), ("mine", "theirs"),
+                 horizontal=True, key=f"{prefix}pick_{c.field}", format_func=lambda k: t(f"ed_col_{k}", lang))
+    for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
+        col.button(t(f"ed_choose_{choice}", lang), key=f"{prefix}choose_{choice}", on_click=resolve,
+                   args=(s, store, lang, choice))
+
+
 def project_form(store, lang: str) -> None:
     """New project / correct or move: one widget per schema field, coordinates, reason and Save."""
     s = st.session_state
-    conflict = s.get("ed_conflict")
-    if conflict is not None:
-        st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
-        st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
-        for c in (c for c in conflict.fields if c.both_changed):
-            st.radio(t("ed_pick", lang, field=editform.field_label(c.field, lang)), ("mine", "theirs"),
-                     horizontal=True, key=f"ed_pick_{c.field}", format_func=lambda k: t(f"ed_col_{k}", lang))
-        for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
-            col.button(t(f"ed_choose_{choice}", lang), key=f"ed_choose_{choice}", on_click=session.resolve_conflict,
-                       args=(s, store, lang, choice))
+    if (conflict := s.get("ed_conflict")) is not None:
+        conflict_box(conflict, "ed_", session.resolve_conflict, store, lang)
     st.caption(t("ed_click_hint", lang) + " " + t("ed_required_note", lang))
     cols = st.columns(3)
     cols[0].radio(t("ed_coord_mode", lang), editform.COORD_MODES, key="ed_coord_mode",
@@ -435,11 +440,7 @@ def area_form(store, lang: str) -> None:
     if base is None:
         return
     if (conflict := s.get("ar_conflict")) is not None:
-        st.warning(t("ed_conflict", lang, id=conflict.record_id, authors=md_text(", ".join(conflict.authors))))
-        st.dataframe(editform.conflict_table(conflict, lang), hide_index=True, width="stretch")
-        for col, choice in zip(st.columns(3), ("theirs", "mine", "merge"), strict=True):
-            col.button(t(f"ed_choose_{choice}", lang), key=f"ar_choose_{choice}",
-                       on_click=area_session.resolve_area_conflict, args=(s, store, lang, choice))
+        conflict_box(conflict, "ar_", area_session.resolve_area_conflict, store, lang)
     st.caption(t("ed_required_note", lang))
     field_widgets(areaform.area_fields(str(base["kind"])), "ar_f_", lang)
     st.text_input(t("ed_reason", lang) + " *", key="ar_reason")
@@ -548,13 +549,13 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 st.set_page_config(page_title="qtmap – Quảng Trị", page_icon="🗺️", layout="wide")
 static_assets()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
-register = register_source()
-AREAS = areas_source(register)  # the cached functions above read it: their keys hold the register's version
+store = None if os.environ.get("QTMAP_PROJECTS") else open_store(default_location())  # a file is read-only
+register = register_source(store)
+AREAS = areas_source(store)  # the cached functions above read it: their keys hold the register's version
 layers = load_layers(AREAS)
 zones = load_zones(AREAS)
 timeline = load_timeline(register)
 years = year_range(load_projects(register), timeline)
-store = open_store(register[1]) if register[0] == "store" else None  # a register from a file is read-only
 record_ids = frozenset(load_projects(register)["id"]) | frozenset(zones["id"]) if store is not None else frozenset()
 init_state(tuple(zones["id"]), years, record_ids)
 

@@ -89,3 +89,42 @@ def test_an_upload_that_replaces_the_register_is_no_extra_layer():
     assert title not in [c.value for c in at.tabs[0].caption][0]
     assert all(s["title"] != title for s in legend(at)["sections"])
     assert t("extra_stats", "en", title=title) not in [s.value for s in at.subheader]
+
+
+def test_an_area_conflict_offers_a_pick_per_field_both_editors_changed(tmp_path, monkeypatch):
+    """Two editors change a cluster's notes; the second gets the conflict box with a pick for notes.
+
+    A merge with "theirs" picked keeps the first editor's notes and the second's other change (the area form
+    once merged with "mine" without asking).
+    """
+    from geo import editing
+    from geo.store import open_store
+    from geo.users import StoreAccounts, Throttle, sign_in
+
+    password = "mật khẩu thử 2026"  # [SYNTHETIC]
+    store = open_store(str(tmp_path / "r.gpkg"))
+    for name in ("ana", "binh"):
+        StoreAccounts(store).add(name, password)
+    monkeypatch.setenv("QTMAP_STORE", str(tmp_path / "r.gpkg"))
+    monkeypatch.delenv("QTMAP_PROJECTS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.text_input(key="ed_user").input("ana")
+    at.text_input(key="ed_password").input(password)
+    next(b for b in at.button if b.label == t("ed_sign_in", "vi")).click().run()
+    at.radio(key="ed_mode").set_value("area").run()
+    at.selectbox(key="ar_record").set_value("ccn_cam_hieu").run()
+    base = store.current_areas(ids=["ccn_cam_hieu"])["ccn_cam_hieu"]
+    binh = sign_in(StoreAccounts(store), Throttle(), "binh", password, "test")
+    editing.save_record(store, binh, "ccn_cam_hieu", base, {"notes": "ghi chú của binh [SYNTHETIC]"}, "thử", "vi")
+
+    at.text_input(key="ar_f_notes").input("ghi chú của ana [SYNTHETIC]")
+    at.text_input(key="ar_f_area_note").input("theo ana [SYNTHETIC]")  # a field only ana changed
+    at.text_input(key="ar_reason").input("sửa của ana")
+    at.button(key="ar_save").click().run()
+    assert not at.exception
+    assert [w.key for w in at.radio if w.key.startswith("ar_pick_")] == ["ar_pick_notes"]
+    at.radio(key="ar_pick_notes").set_value("theirs").run()
+    at.button(key="ar_choose_merge").click().run()
+    now = store.current_areas(ids=["ccn_cam_hieu"])["ccn_cam_hieu"]
+    assert (now["notes"], now["area_note"]) == ("ghi chú của binh [SYNTHETIC]", "theo ana [SYNTHETIC]")
+    assert store.changesets()[0].author == "ana"

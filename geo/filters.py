@@ -155,10 +155,15 @@ class Filters:
 
 
 def fold_series(values: pd.Series) -> pd.Series:
-    """Vectorised :func:`geo.schema.fold` over a Series of strings (None becomes '')."""
-    s = values.fillna("").astype(str).str.replace("đ", "d").str.replace("Đ", "D")
+    """Vectorised :func:`geo.schema.fold` over a Series of strings (None becomes '').
+
+    Each distinct value is folded once (an investor, a subsector or a district repeats over many rows).
+    """
+    codes, distinct = pd.factorize(values.fillna("").astype(str))
+    s = pd.Series(distinct).str.replace("đ", "d").str.replace("Đ", "D")
     s = s.str.normalize("NFD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
-    return s.str.replace(r"[_\-\s]+", " ", regex=True)
+    folded = s.str.replace(r"[_\-\s]+", " ", regex=True)
+    return pd.Series(folded.to_numpy()[codes], index=values.index, dtype=folded.dtype)
 
 
 def search_index(gdf: pd.DataFrame) -> pd.Series:

@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -57,7 +58,14 @@ FIRST_WAIT = 30.0  # seconds, doubling with each further failure
 MAX_WAIT = 15 * 60.0
 _NAME = re.compile(r"^[\w][\w .@-]{0,62}[\w]$|^\w$")
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))  # verified against for unknown names: same cost, no hint
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash verified against for unknown names (same cost, no hint); made on first use, not at import (~0.15 s)."""
+    return _HASHER.hash(secrets.token_hex(16))
+
+
 _SEAL_KEY = secrets.token_bytes(32)  # per process: an Editor made outside sign_in() is not valid
 
 
@@ -132,7 +140,7 @@ class Accounts:
         """True when ``password`` is the account's (constant work for unknown names)."""
         account = self._rows().get((name or "").strip())
         try:
-            return _HASHER.verify(account.hash if account else _DUMMY_HASH, password or "") and account is not None
+            return _HASHER.verify(account.hash if account else _dummy_hash(), password or "") and account is not None
         except (VerificationError, InvalidHashError):
             return False
 

@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 import geopandas as gpd
 
@@ -90,6 +89,8 @@ def write_left_out(report: Report, out: str | Path) -> Path:
     Tables go to ``.xlsx`` (text cells exactly as read, never a formula), vector
     files to ``.geojson`` with their geometry.
     """
+    from openpyxl import Workbook  # here: openpyxl costs ~0.2 s of every app start that reads no workbook
+
     from geo.dataexport import xlsx_row
 
     out = Path(out)

@@ -194,11 +194,12 @@ def checked_upload(choices: tuple, digest: str) -> object:
     ``digest``: the SHA-256 of the file (``choices[0]``), computed once per rerun by the upload tab.
     """
     key = (digest, *choices[1:])
+    slot = st.empty()  # in every run, so the elements below keep their places (no stale copies during a rerun)
     if st.session_state.get("upload_checked", (None,))[0] != key:
         reading = t("rd_up_reading", choices[4], name=choices[1])
-        bar = st.progress(0.0, text=reading)  # real progress: the file read, then each check of geo.validate
+        bar = slot.progress(0.0, text=reading)  # real progress: the file read, then each check of geo.validate
         st.session_state.upload_checked = (key, check_upload(*choices, lambda d, n, _s: bar.progress(d / n, reading)))
-        bar.empty()
+        slot.empty()
     return st.session_state.upload_checked[1]
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, open_tab, sign_in
+from bench.appserver import ARTIFACTS, MAP_IFRAME, StreamlitServer, map_frame, open_tab, sign_in, wait_quiet
 from bench.synth import synth_register, write_csv
 from geo.i18n import t
 from geo.store import open_store
@@ -134,6 +134,8 @@ def test_an_upload_merge_can_be_cancelled_without_writing_and_a_large_file_shows
     expect(page.get_by_text("Press Enter to apply")).to_have_count(0)
     expect(panel.get_by_text(counts)).to_be_visible(timeout=60_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    wait_quiet(page)  # the reason's rerun is over: the preview is drawn once
+    expect(panel.get_by_role("button", name=t("hi_merge_cancel", "vi"), exact=True)).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "merge_cancel.png"), full_page=True)
     panel.get_by_role("button", name=t("hi_merge_cancel", "vi"), exact=True).click()
     expect(panel.get_by_text(t("hi_merge_cancelled", "vi"))).to_be_visible(timeout=60_000)

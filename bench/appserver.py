@@ -100,19 +100,20 @@ def map_frame(page, timeout: float = 60_000):
     return frame
 
 
+# The app's script state in the page: "initial", "running" or "notRunning" (a JS expression).
+_STATE = "document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state')"
 # True when the app's script is in STATE ("running" or "notRunning"): page.wait_for_function(SCRIPT_STATE, arg=STATE).
-SCRIPT_STATE = ("(state) => document.querySelector('[data-testid=stApp]')"
-                ".getAttribute('data-test-script-state') === state")
+SCRIPT_STATE = f"(state) => {_STATE} === state"
 
 
 # True once the app's script has not been running for MS milliseconds on end (polled; the clock starts at the
 # first poll, so it always waits MS): page.wait_for_function(SCRIPT_QUIET, arg=MS, polling=50).
-SCRIPT_QUIET = """(ms) => { const now = performance.now();
-  const running = document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'running';
-  if (running || window.__qtmapQuietSince === undefined) { window.__qtmapQuietSince = now; }
+SCRIPT_QUIET = f"""(ms) => {{ const now = performance.now();
+  const running = {_STATE} === 'running';
+  if (running || window.__qtmapQuietSince === undefined) {{ window.__qtmapQuietSince = now; }}
   const quiet = !running && now - window.__qtmapQuietSince >= ms;
-  if (quiet) { delete window.__qtmapQuietSince; }
-  return quiet; }"""
+  if (quiet) {{ delete window.__qtmapQuietSince; }}
+  return quiet; }}"""
 
 
 def wait_quiet(page, ms: float = 600, timeout: float = 60_000) -> None:

@@ -198,8 +198,7 @@ def test_a_png_downloaded_after_zooming_shows_the_zoomed_view(server, laptop, tm
         page.wait_for_function(SCRIPT_STATE, arg="notRunning")
 
     def download(name):
-        idle()
-        open_tab(page, "Download map and data")
+        open_tab(page, "Download map and data")  # (it waits for the script to be idle first)
         idle()
         with page.expect_download(timeout=120_000) as info:
             page.get_by_role("button", name="PNG image (A4, 300 dpi)").click()

@@ -88,14 +88,14 @@
     };
   }
 
-  /* Keep the legend (bottom right) clear of the layer control (top right) at any map size: the legend
-   * gets the height left below the control, and folds to its title when too little is left. */
   /* The sizes the legend's fit depends on: the map's frame and the control stack above it. */
   function legendFrame(map) {
     return [map.getContainer().getBoundingClientRect().height,
             map._controlCorners.topright.getBoundingClientRect().height].join();
   }
 
+  /* Keep the legend (bottom right) clear of the layer control (top right) at any map size: the legend
+   * gets the height left below the control, and folds to its title when too little is left. */
   function layout(map) {
     var c = map && map._controlCorners;
     if (!c) { return; }
@@ -778,9 +778,13 @@
       setTimeout(function () { layout(map); }, 0);
       if (!map._qtmapLayout) {
         map._qtmapLayout = true;
-        map.on("resize", function () { layout(map); });
-        // The frame can change size without Leaflet noticing (the page sizes the map's iframe after it drew).
-        if (window.ResizeObserver) { new ResizeObserver(function () { layout(map); }).observe(map.getContainer()); }
+        // The frame can change size without Leaflet noticing (the page sizes the map's iframe after it drew):
+        // watch the container itself, which also covers Leaflet's own resizes; Leaflet's event where it cannot.
+        if (window.ResizeObserver) {
+          new ResizeObserver(function () { layout(map); }).observe(map.getContainer());
+        } else {
+          map.on("resize", function () { layout(map); });
+        }
       }
       return box;
     };

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from bench.appserver import ARTIFACTS, ROOT, SCRIPT_STATE, StreamlitServer, map_frame, open_tab
+from bench.appserver import ARTIFACTS, ROOT, SCRIPT_STATE, StreamlitServer, map_frame, open_tab, wait_quiet
 from bench.appserver import sign_in as signed_in
 from geo.i18n import t
 from geo.schema import label
@@ -72,10 +72,12 @@ def sign_in(page, name, password=PASSWORD):
 
 
 def type_in(box, text):
-    """Fill a text box and apply it (Enter), waiting until the app has taken the value."""
+    """Fill a text box and apply it (Enter), waiting until the app has taken the value and its rerun is over
+    (a button clicked during that rerun can be lost: CI saw a Save that neither saved nor showed the conflict)."""
     box.fill(text)
     box.press("Enter")
     expect(box.page.get_by_text("Press Enter to apply")).to_have_count(0)
+    wait_quiet(box.page)
 
 
 def choose(page, field_label, option):

@@ -154,6 +154,12 @@ class Filters:
         return replace(self, **changes)
 
 
+# Written with the characters themselves (no ``\u`` escape, no ``\s``) so that pandas hands them to pyarrow's RE2
+# rather than going cell by cell in Python: combining marks, and "_", "-" or any character Python's ``\s`` matches.
+_COMBINING = "[\u0300-\u036f]"
+_BREAKS = "[_\\-" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "]+"
+
+
 def fold_series(values: pd.Series) -> pd.Series:
     """Vectorised :func:`geo.schema.fold` over a Series of strings (None becomes '').
 
@@ -161,8 +167,8 @@ def fold_series(values: pd.Series) -> pd.Series:
     """
     codes, distinct = pd.factorize(values.fillna("").astype(str))
     s = pd.Series(distinct).str.replace("đ", "d").str.replace("Đ", "D")
-    s = s.str.normalize("NFD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
-    folded = s.str.replace(r"[_\-\s]+", " ", regex=True)
+    s = s.str.normalize("NFD").str.replace(_COMBINING, "", regex=True).str.lower()
+    folded = s.str.replace(_BREAKS, " ", regex=True)
     return pd.Series(folded.to_numpy()[codes], index=values.index, dtype=folded.dtype)
 
 

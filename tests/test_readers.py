@@ -435,3 +435,76 @@ def test_bundled_loader_semantics_are_unchanged():
     assert gdf["in_conclusion"].dtype == bool
     assert set(gdf["sector"]) <= {"processing", "building_materials", "mining", "chemicals", "mechanical",
                                   "electricity", "water", "light_industry"}
+
+
+# --- the fast paths read what the exact paths read ------------------------------------------------------------------
+
+FAST_CSV_TEXTS = [
+    "id,name,lon,lat\n1,Nhà máy A,106.7,16.8\n2,B,106.8,16.9\n",
+    "id;name\r\n1;A\r\n\r\n2;B\r\n",  # CRLF and a blank line: the blank row keeps its place
+    "a,b,\n,,\n1,2,3\n",  # a trailing delimiter, an empty row
+    " id , name \n 1 ,\tA \n",  # blanks around cells (stripped later, by table_from_grid)
+    "x\n\ny\n",  # one column
+]
+SLOW_CSV_TEXTS = [
+    'id,name\n1,"Công ty A, B"\n',  # a quote: Python's csv (it reports malformed quoting)
+    "DANH MỤC\nid,name\n1,A\n",  # a title row narrower than the table
+    "id,name\n1\n",  # a short row
+    "id,name\n1,A,extra\n",  # a long row
+    "id,name\n1,A\x00\n",  # a NUL, which csv reports
+]
+
+
+@pytest.mark.parametrize("text", FAST_CSV_TEXTS + SLOW_CSV_TEXTS)
+def test_arrow_csv_reads_the_cells_csv_reads_or_declines(text):
+    import csv
+    import io
+
+    from geo.readers.header import columns_of
+    from geo.readers.text import _arrow_columns
+
+    fast = _arrow_columns(text, ";" if ";" in text else ",")
+    if text in SLOW_CSV_TEXTS:
+        assert fast is None
+        return
+    exact = columns_of(csv.reader(io.StringIO(text), delimiter=";" if ";" in text else ","))
+    assert [c.tolist() for c in fast] == [c.tolist() for c in exact]
+    assert all(c.dtype == "str" for c in fast)
+
+
+def test_a_malformed_quote_is_still_reported(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text('id,name\n1,"A"B\n', encoding="utf-8")
+    with pytest.raises(ReadError) as err:
+        read_raw(path)
+    assert err.value.message.key == "rd_bad_table"
+
+
+def test_columns_of_pads_short_rows_across_chunks():
+    from geo.readers.header import columns_of
+
+    cols = columns_of([["a"], ["b", "c"], ["d"], ["e", "f", "g"], []], chunk=2)
+    assert [c.tolist() for c in cols] == [["a", "b", "d", "e", ""], ["", "c", "", "f", ""], ["", "", "", "g", ""]]
+
+
+def test_to_floats_agrees_with_pandas_on_every_cell():
+    from geo.readers.numbers import to_floats
+
+    cells = ["1", "1.5", "+3", "-4", "1e5", "inf", "nan", ".5", "5.", "00012", " 2 ", "1,5", "0x10", "1_000", "abc"]
+    for column in ([c] for c in cells):  # one cell per column: Arrow reads it, or pandas does
+        text = pd.Series(column, dtype="str")
+        assert np.array_equal(to_floats(text), pd.to_numeric(text, errors="coerce").astype(float), equal_nan=True)
+    mixed = pd.Series(cells + [None], dtype="str")
+    assert np.array_equal(to_floats(mixed), pd.to_numeric(mixed, errors="coerce").astype(float), equal_nan=True)
+
+
+def test_the_search_fold_matches_pythons_regex_on_every_space():
+    import re
+
+    from geo.filters import fold_series
+
+    spaces = "".join(chr(c) for c in range(0x110000) if re.match(r"\s", chr(c)))
+    values = pd.Series([f"Nhà{c}máy_A-{c}B" for c in spaces] + ["Đông Hà", "e\u0301"], dtype="str")
+    expected = [re.sub(r"[_\-\s]+", " ", re.sub(r"[\u0300-\u036f]", "", unicodedata.normalize(
+        "NFD", v.replace("đ", "d").replace("Đ", "D")).lower())) for v in values]
+    assert fold_series(values).tolist() == expected

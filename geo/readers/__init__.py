@@ -31,9 +31,7 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 import re
 import tempfile
 import unicodedata
@@ -52,9 +50,11 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geo.readers.geometry import normalise_geometry
-from geo.readers.header import Table, header_score, is_serial_column, table_from_grid
+from geo.readers.header import HEADER_SEARCH_ROWS as HEADER_LINES
+from geo.readers.header import header_score, is_serial_column, table_from_grid
 from geo.readers.messages import Message, ReadError, text_of
-from geo.readers.numbers import NumberReading, read_coordinates, read_numbers
+from geo.readers.numbers import NumberReading, read_coordinates, read_numbers, to_floats
+from geo.readers.text import decode_text, read_text_table, sniff_delimiter
 from geo.schema import (  # the column names and column_key are re-exported (see __all__)
     KINDS,
     LAT_COLUMNS,
@@ -74,7 +74,7 @@ __all__ = [
     "coerce_to_schema", "column_key",
     "coordinate_columns", "decode_text", "driver_for", "layer_from_frame", "layer_from_table", "parse_crs",
     "parse_numbers", "read_coordinates", "read_file", "read_numbers", "read_raw", "read_text_table",
-    "read_xlsx_table", "sheet_names", "sniff_delimiter", "text_of", "text_values",
+    "read_xlsx_table", "sheet_names", "sniff_delimiter", "text_of", "text_values", "to_floats",
 ]
 
 # File suffix -> driver; one reader per driver (see _READERS at the end of the module).
@@ -100,13 +100,6 @@ CRS_ALIASES: dict[str, str] = {
 
 # Coordinate column names (LON_COLUMNS, ...) and column_key live in geo.schema.
 
-HEADER_LINES = 30  # how far down a sheet the header is looked for
-_DELIMITERS: tuple[str, ...] = ("\t", ";", ",")
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
 MAX_UNZIPPED_BYTES = 1_000_000_000  # refuse zip members larger than this in total (zip bombs)
 
 _TRUE = {"true", "1", "yes", "x", "có", "co", "đúng", "dung"}
@@ -231,75 +224,7 @@ def coordinate_columns(columns: list[str], crs: CRS | None = None) -> tuple[str,
     return ("wkt", wkt, None) if wkt else None
 
 
-# --- text tables -----------------------------------------------------------------------------------------------------
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    r"""Decode a text file: BOM → UTF-8/UTF-16; else strict UTF-8; else Windows-1258. Returns (text, encoding).
-
-    The text is NFC-normalised (Windows-1258 writes tone marks as combining characters).
-
-    >>> decode_text(b"Qua\xd2ng Tri\xf2")  # Windows-1258: a + combining hook, i + combining dot
-    ('Quảng Trị', 'cp1258')
-    """
-    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
-    if encoding is None and len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
-        encoding = "utf-16-le"  # UTF-16 without BOM (ASCII header: every second byte is zero)
-    if encoding is None:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            encoding = "cp1258"
-    if encoding != "utf-8":
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise ReadError("rd_bad_encoding", byte=exc.start) from None
-    return unicodedata.normalize("NFC", text.lstrip("\ufeff")), encoding
-
-
-def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
-    r"""Return the delimiter of a text table: the one that splits some line of its top into most fields.
-
-    The top of a register may be title lines; the header and records decide.
-
-    >>> sniff_delimiter("id;name;lon\n1;a;106,7\n")
-    ';'
-    >>> sniff_delimiter("DANH MỤC, 2024\n\nSTT;Tên;Kinh độ;Vĩ độ\n1;A;106,7;16,8\n")
-    ';'
-    """
-    if suffix == ".tsv":
-        return "\t"
-    lines = [line for line in text.splitlines() if line.strip()][:HEADER_LINES]
-    counts = {d: max((len(next(csv.reader([line], delimiter=d), [])) for line in lines), default=0)
-              for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])  # ties: tab, then ';', then ','
-    return best if counts[best] > 1 else ","
-
-
-def _table_frame(table: Table) -> pd.DataFrame:
-    df = table.frame
-    df.attrs.update(rows=table.rows, header_row=table.header_row, notes=list(table.notes), left_out=table.left_out)
-    return df
-
-
-def read_text_table(path: Path) -> pd.DataFrame:
-    """Read a CSV/TSV/TXT file as text cells: header found under any title rows (see :mod:`geo.readers.header`).
-
-    ``attrs`` holds the encoding, the delimiter, the spreadsheet row of each
-    record (``rows``) and the reader's notes.
-    """
-    text, encoding = decode_text(path.read_bytes())
-    if not text.strip():
-        raise ReadError("rd_empty")
-    sep = sniff_delimiter(text, path.suffix.lower())
-    try:
-        grid = list(csv.reader(io.StringIO(text), delimiter=sep, strict=True))
-    except csv.Error as exc:
-        raise ReadError("rd_bad_table", encoding=encoding, error=str(exc)) from None
-    df = _table_frame(table_from_grid(grid))
-    df.attrs.update(encoding=encoding, delimiter=sep)
-    return df
+# --- text tables: geo.readers.text; spreadsheets ----------------------------------------------------------------------
 
 
 def _cell_text(value: object) -> str:
@@ -397,7 +322,7 @@ def read_xlsx_table(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
         notes.insert(0, Message("rd_sheet_used", {"sheet": repr(chosen), "n": len(names)}))
     if skipped:
         notes.insert(1, Message("rd_sheets_skipped", {"sheets": ", ".join(map(repr, skipped)), "n": len(skipped)}))
-    df = _table_frame(table)
+    df = table.as_frame()
     df.attrs["notes"] = notes + df.attrs["notes"]
     df.attrs.update(sheet=chosen, sheets=len(names))
     return df
@@ -733,7 +658,7 @@ def coerce_to_schema(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
         blank = text == ""
         if f.type in ("int", "float"):
             num = col.astype(float) if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col) \
-                else pd.to_numeric(text.where(~blank), errors="coerce").astype(float)
+                else to_floats(text.where(~blank))
             if num.notna().sum() == (~blank).sum():  # only cast when every value parses
                 if f.type == "float":
                     out[f.name] = num
@@ -743,12 +668,11 @@ def coerce_to_schema(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
             folded = text.str.lower()
             if folded.isin(_TRUE | _FALSE).all():
                 out[f.name] = folded.isin(_TRUE)
-        else:
-            values = text.astype(object).where(~blank, None)
-            if f.type in VOCABULARIES:
-                mapping = {v: normalise_term(f.type, v) or v for v in values.dropna().unique()}
-                values = values.map(mapping).where(~blank, None)
-            out[f.name] = values.astype(object)
+        else:  # one Python string per distinct value, shared by its cells (a 1,000,000-row register repeats a lot)
+            codes, distinct = pd.factorize(text)
+            terms = [None if v == "" else normalise_term(f.type, v) or v if f.type in VOCABULARIES else v
+                     for v in distinct.tolist()]
+            out[f.name] = pd.Series(np.array([*terms, None], dtype=object)[codes], index=out.index, dtype=object)
     return out
 
 

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice, zip_longest
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,7 @@ import pandas as pd
 from geo.readers.messages import Message
 from geo.schema import FIELD_ALIASES, KINDS, LAT_COLUMNS, LON_COLUMNS, WKT_COLUMNS, X_COLUMNS, Y_COLUMNS, fold
 
-__all__ = ["HEADER_SEARCH_ROWS", "SERIAL_COLUMNS", "UNITS", "Table", "header_score", "is_serial_column",
+__all__ = ["HEADER_SEARCH_ROWS", "SERIAL_COLUMNS", "UNITS", "Table", "columns_of", "header_score", "is_serial_column",
            "known_column_keys", "table_from_grid", "unit_of"]
 
 HEADER_SEARCH_ROWS = 30
@@ -104,6 +106,12 @@ class Table:
     notes: list[Message] = field(default_factory=list)
     left_out: dict[str, list[int]] = field(default_factory=dict)
 
+    def as_frame(self) -> pd.DataFrame:
+        """The records, with ``attrs``: the spreadsheet row of each (``rows``), the header row, notes, rows left out."""
+        df = self.frame
+        df.attrs.update(rows=self.rows, header_row=self.header_row, notes=list(self.notes), left_out=self.left_out)
+        return df
+
 
 def _names(header: list[str], sub: list[str] | None, merged_from: dict[int, int]) -> tuple[list[str], str | None]:
     """Column names from the header row (and a units / sub-header row); return (names, kind of sub row)."""
@@ -139,38 +147,64 @@ def _is_sub_header(row: list[str], keys: frozenset[str]) -> bool:
     return all(unit_of(c) is not None or _key(c) in keys for c in cells)
 
 
-def table_from_grid(grid: list[list[str]], merged_header: dict[int, int] | None = None,
+def columns_of(rows: Iterable[list[str]], chunk: int = 65_536) -> list[pd.Series]:
+    """Transpose ``rows`` (short rows padded with "") into one text column each, ``chunk`` rows at a time.
+
+    Columns of Arrow strings hold a 1,000,000-row register in a fraction of the memory of its rows as lists of
+    Python strings, so a reader streams rows in here rather than holding the whole grid.
+    """
+    parts: list[list[pd.Series]] = []
+    done = 0
+    rows = iter(rows)
+    while block := list(islice(rows, chunk)):
+        cols = [pd.Series(c, dtype="str") for c in zip_longest(*block, fillvalue="")]
+        while len(parts) < len(cols):  # a wider row: the column is blank above it
+            parts.append([pd.Series([""] * done, dtype="str")] if done else [])
+        for j, part in enumerate(parts):
+            part.append(cols[j] if j < len(cols) else pd.Series([""] * len(block), dtype="str"))
+        done += len(block)
+    return [pd.concat(p, ignore_index=True) if len(p) > 1 else p[0].reset_index(drop=True) for p in parts]
+
+
+def table_from_grid(grid: list[list[str]] | list[pd.Series], merged_header: dict[int, int] | None = None,
                     first_row: int = 1) -> Table:
     """Find the header of ``grid`` and return its records (see the module docstring).
 
-    ``merged_header`` maps a column to the column whose merged cell covers it in
-    the header row (XLSX); ``first_row`` is the spreadsheet number of ``grid[0]``.
+    ``grid`` is the sheet's rows, or its columns as :func:`columns_of` gives them (text Series of one length);
+    ``merged_header`` maps a column to the column whose merged cell covers it in the header row (XLSX);
+    ``first_row`` is the spreadsheet number of ``grid[0]``. Everything runs column by column: only the rows
+    that may be the header, a totals row or a note are looked at one by one.
     """
-    width = max((len(r) for r in grid), default=0)
-    grid = [[c.strip() for c in r] + [""] * (width - len(r)) if len(r) < width else [c.strip() for c in r]
-            for r in ([str(c) for c in row] for row in grid)]
-    keys = known_column_keys()
-    nonblank = [i for i, r in enumerate(grid) if any(r)]
-    if not nonblank:
+    cols = grid if grid and isinstance(grid[0], pd.Series) else columns_of(grid)
+    cols = [c.fillna("").str.strip() for c in cols]
+    n = len(cols[0]) if cols else 0
+    filled = np.array([(c != "").to_numpy() for c in cols]).reshape(len(cols), n)
+    nonblank = np.flatnonzero(filled.any(axis=0))
+    if not len(nonblank):
         return Table(pd.DataFrame(), np.array([], int), first_row)
-    scores = [(header_score(grid[i], keys), -i, i) for i in nonblank[:HEADER_SEARCH_ROWS]]
+
+    def row(i: int) -> list[str]:
+        return [c.iat[i] for c in cols]
+
+    keys = known_column_keys()
+    scores = [(header_score(row(i), keys), -i, i) for i in nonblank[:HEADER_SEARCH_ROWS]]
     best = max(scores)
-    h = best[2] if best[0] >= 2 else nonblank[0]
+    h = int(best[2] if best[0] >= 2 else nonblank[0])
     notes: list[Message] = []
     left_out: dict[str, list[int]] = {}
-    header = grid[h]
+    header = row(h)
     merged = merged_header or {}
     for col, src in merged.items():
         if not header[col]:
             header[col] = header[src]
-    above = [i for i in nonblank if i < h]
-    if above:
-        title = next((c for c in grid[above[0]] if c), "")
+    above = nonblank[nonblank < h]
+    if len(above):
+        title = next((c for c in row(int(above[0])) if c), "")
         notes.append(Message("rd_header_row", {"row": h + first_row, "n": len(above), "title": repr(title[:60])}))
     start = h + 1
     sub = None
-    if start < len(grid) and _is_sub_header(grid[start], keys):
-        sub = grid[start]
+    if start < n and _is_sub_header(row(start), keys):
+        sub = row(start)
         start += 1
     names, how = _names(header, sub, merged)
     if how:
@@ -178,23 +212,34 @@ def table_from_grid(grid: list[list[str]], merged_header: dict[int, int] | None 
     serial = next((n for n in names if is_serial_column(n)), None)
     if serial:
         notes.append(Message("rd_serial", {"column": repr(serial)}))
-    body = grid[start:]
-    keep, totals, foot = [], [], []
-    for j, r in enumerate(body):
-        if not any(r):
-            continue
-        lead = next((c for c in r[:4] if c and not c[0].isdigit()), "")
-        if lead and lead[0] in "TtCcGgSs" and _TOTALS.match(lead.lower()):
-            totals.append(start + j + first_row)
-        elif lead and sum(1 for c in r if c) == 1 and _FOOT.match(lead.lower()):
-            foot.append(start + j + first_row)
-        else:
-            keep.append(j)
-    for key, rows in (("rd_totals", totals), ("rd_footnotes", foot)):
-        if rows:
+    body = np.arange(start, n)
+    used = filled[:, start:]
+    lead = _lead_cells([c.iloc[start:] for c in cols[:4]], used[:4])
+    maybe = np.flatnonzero(lead.str.slice(0, 1).isin(list("TtCcGgSs")).to_numpy())
+    lowered = lead.iloc[maybe].str.lower().tolist()
+    totals_rows = [j for j, text in zip(maybe, lowered, strict=True) if _TOTALS.match(text)]
+    alone = np.setdiff1d(np.flatnonzero((lead != "").to_numpy() & (used.sum(axis=0) == 1)), totals_rows)
+    lowered = lead.iloc[alone].str.lower().tolist()
+    foot_rows = [j for j, text in zip(alone, lowered, strict=True) if _FOOT.match(text)]
+    keep = used.any(axis=0)
+    keep[totals_rows] = False
+    keep[foot_rows] = False
+    for key, found in (("rd_totals", totals_rows), ("rd_footnotes", foot_rows)):
+        if found:
+            rows = [int(start + j + first_row) for j in found]
             notes.append(Message(key, {"rows": ", ".join(map(str, rows)), "n": len(rows)}))
             left_out[key] = rows
-    frame = pd.DataFrame([body[j] for j in keep], columns=names, dtype=str) if keep \
-        else pd.DataFrame(columns=names, dtype=str)
-    rows = np.array([start + j + first_row for j in keep], dtype=int)
-    return Table(frame, rows, h + first_row, notes, left_out)
+    taken = body[keep]
+    frame = pd.DataFrame({name: c.iloc[taken].reset_index(drop=True) for name, c in zip(names, cols, strict=True)})
+    return Table(frame, (taken + first_row).astype(int), h + first_row, notes, left_out)
+
+
+def _lead_cells(first: list[pd.Series], used: np.ndarray) -> pd.Series:
+    """Per row, its first non-blank cell among ``first`` (the first four columns) that does not start with a digit."""
+    lead = pd.Series([""] * (len(first[0]) if first else 0), dtype="str")
+    for c, filled in zip(reversed(first), reversed(used), strict=True):
+        initial = c.str.slice(0, 1)
+        codes, distinct = pd.factorize(initial)
+        digit = np.array([d.isdigit() for d in distinct], dtype=bool)[codes] if len(distinct) else codes < 0
+        lead = pd.Series(np.where(filled & ~digit, c.to_numpy(object), lead.to_numpy(object)), dtype="str")
+    return lead

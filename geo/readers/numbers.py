@@ -27,21 +27,25 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["NumberReading", "dms_to_degrees", "read_coordinates", "read_numbers"]
+__all__ = ["NumberReading", "dms_to_degrees", "read_coordinates", "read_numbers", "to_floats"]
 
 _SPACES = "\u00a0\u202f\u2009 "
+# The patterns are written so that pyarrow's RE2 runs the column-wide matches (pandas goes cell by cell in Python for
+# ``\d`` on non-ASCII text, ``\s`` or ``\u`` escapes): ASCII digits as [0-9], the spaces as the characters themselves.
 # Unambiguous forms of each convention (after the sign and outer blanks are removed).
-_COMMA_SURE = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f\u2009 ]\d{3})+,\d+$|^\d+,(?:\d{1,2}|\d{4,})$"
-                         r"|^\d{1,3}(?:\.\d{3}){2,}$")  # 1.250.000: only thousands can repeat
-_DOT_SURE = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+\.\d+$|^\d+\.(?:\d{1,2}|\d{4,})$"
-                       r"|^\d{1,3}(?:,\d{3}){2,}$")
-_PLAIN = re.compile(r"^\d+$")
-_SPACE_GROUPS = re.compile(r"^\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+$")
-_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # 1.250 or 1.250.000: thousands, or a decimal point?
-_COMMA_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+$")  # 1,250: thousands, or a decimal comma?
-_COMMA_NUMBER = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f\u2009 ]\d{3})+(?:,\d+)?$|^\d+(?:,\d+)?$")
-_DOT_NUMBER = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_COMMA_SURE = re.compile(r"^[0-9]{1,3}(?:[." + _SPACES + r"][0-9]{3})+,[0-9]+$|^[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})$"
+                         r"|^[0-9]{1,3}(?:\.[0-9]{3}){2,}$")  # 1.250.000: only thousands can repeat
+_DOT_SURE = re.compile(r"^[0-9]{1,3}(?:[," + _SPACES + r"][0-9]{3})+\.[0-9]+$|^[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})$"
+                       r"|^[0-9]{1,3}(?:,[0-9]{3}){2,}$")
+_PLAIN = re.compile(r"^[0-9]+$")
+_SPACE_GROUPS = re.compile(r"^[0-9]{1,3}(?:[" + _SPACES + r"][0-9]{3})+$")
+_DOT_GROUPS = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")  # 1.250 or 1.250.000: thousands, or a decimal point?
+_COMMA_GROUPS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$")  # 1,250: thousands, or a decimal comma?
+_COMMA_NUMBER = re.compile(r"^[0-9]{1,3}(?:[." + _SPACES + r"][0-9]{3})+(?:,[0-9]+)?$|^[0-9]+(?:,[0-9]+)?$")
+_DOT_NUMBER = re.compile(r"^[0-9]{1,3}(?:[," + _SPACES + r"][0-9]{3})+(?:\.[0-9]+)?$|^[0-9]+(?:\.[0-9]+)?$")
 
 _DMS = re.compile(
     r"""^(?P<pre>[NSEW])?\s*
@@ -87,6 +91,23 @@ class NumberReading:
         return (str(text.iloc[idx[0]]), float(self.values.iloc[idx[0]])) if len(idx) else None
 
 
+def to_floats(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text, errors="coerce")`` as floats; missing cells stay NaN.
+
+    Arrow's cast reads a column of text in one pass, ten times faster; where a cell is not a number it raises,
+    and pandas reads the column instead (the two agree on every cell Arrow reads).
+
+    >>> to_floats(pd.Series(["1.5", None, "1e3"], dtype="str")).tolist(), to_floats(pd.Series(["2", " x"])).tolist()
+    ([1.5, nan, 1000.0], [2.0, nan])
+    """
+    if isinstance(text.dtype, pd.StringDtype):
+        try:
+            return pd.Series(pc.cast(pa.array(text), pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
 def _clean(text: pd.Series) -> pd.Series:
     s = text.fillna("").astype(str).str.strip()
     return s.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
@@ -110,21 +131,22 @@ def _convert(body: str, convention: str) -> float:
 def read_numbers(text: pd.Series) -> NumberReading:
     """Read a column of number text the way it is written (see the module docstring)."""
     s = _clean(text)
-    plain_all = s.str.fullmatch(r"-?\d+(?:\.\d+)?|").to_numpy() & ~s.str.fullmatch(r"-?\d{1,3}\.\d{3}").to_numpy()
+    plain_all = s.str.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?|").to_numpy() \
+        & ~s.str.fullmatch(r"-?[0-9]{1,3}\.[0-9]{3}").to_numpy()
     if plain_all.all():  # the common case, and a 100,000-row register's: plain numbers or blanks only
-        values = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
+        values = to_floats(s.where(s != ""))
         none = np.zeros(len(s), bool)
         return NumberReading(values, "unknown", none, none.copy(), pd.Series(np.nan, index=text.index), none.copy())
     sign = np.where(s.str.startswith("-"), -1.0, 1.0)
     body = s.str.lstrip("+-").str.strip()
-    comma = body.str.match(_COMMA_SURE).to_numpy()
-    dot = body.str.match(_DOT_SURE).to_numpy()
+    comma = body.str.match(_COMMA_SURE.pattern).to_numpy()
+    dot = body.str.match(_DOT_SURE.pattern).to_numpy()
     convention = "comma" if comma.any() and not dot.any() else "dot" if dot.any() and not comma.any() \
         else "mixed" if comma.any() else "unknown"
-    dot_groups = body.str.match(_DOT_GROUPS).to_numpy()
-    comma_groups = body.str.match(_COMMA_GROUPS).to_numpy()
-    plain = body.str.fullmatch(r"\d+(?:\.\d+)?").to_numpy()
-    values = np.array(pd.to_numeric(body.where(plain), errors="coerce"), dtype=float)
+    dot_groups = body.str.match(_DOT_GROUPS.pattern).to_numpy()
+    comma_groups = body.str.match(_COMMA_GROUPS.pattern).to_numpy()
+    plain = body.str.fullmatch(r"[0-9]+(?:\.[0-9]+)?").to_numpy()
+    values = to_floats(body.where(plain)).to_numpy(dtype=float, copy=True)
     alternative = np.full(len(s), np.nan)
     ambiguous = np.zeros(len(s), bool)
     todo = np.flatnonzero(~plain & (body != "").to_numpy() | dot_groups)

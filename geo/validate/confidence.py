@@ -17,8 +17,8 @@ _LOCATED_CONFIDENCES = ("high", "medium", "low")
 
 def _to_codes(vocab: str, text: pd.Series) -> np.ndarray:
     """Return the code of every value of ``text`` (None where unknown or blank)."""
-    mapping = {v: normalise_term(vocab, v) for v in text.unique()}
-    return np.array([mapping[v] for v in text], dtype=object) if len(text) else np.array([], dtype=object)
+    codes, distinct = pd.factorize(text)  # each distinct value looked up once; -1 (missing) takes the None at the end
+    return np.array([*(normalise_term(vocab, v) for v in distinct), None], dtype=object)[codes]
 
 
 def _column(c: Context, name: str) -> pd.Series:

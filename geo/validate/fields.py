@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from geo.i18n import catalog, t
-from geo.readers import _FALSE, _TRUE, text_values
+from geo.readers import _FALSE, _TRUE, text_values, to_floats
 from geo.schema import VOCABULARIES, Field, codes, normalise_term, suggest_term
 from geo.validate.context import SOFT_FIELDS, Context
 
@@ -102,7 +102,7 @@ def check_fields(c: Context) -> None:
 def _check_number(c: Context, f: Field, col: pd.Series, text: pd.Series, blank: np.ndarray) -> None:
     """Check a numeric field: parses, whole for "int", within the field's minimum and maximum."""
     numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-    num = col.astype(float) if numeric else pd.to_numeric(text.where(~blank), errors="coerce").astype(float)
+    num = col.astype(float) if numeric else to_floats(text.where(~blank))
     bad = ~blank & num.isna().to_numpy()
     c.add_rows(bad, f.name, text, lambda v: t("val_nan_comma", c.lang) if "," in v else t("val_nan", c.lang))
     ok = ~blank & ~bad

@@ -74,7 +74,7 @@ __all__ = [
     "coerce_to_schema", "column_key",
     "coordinate_columns", "decode_text", "driver_for", "layer_from_frame", "layer_from_table", "parse_crs",
     "parse_numbers", "read_coordinates", "read_file", "read_numbers", "read_raw", "read_text_table",
-    "read_xlsx_table", "sheet_names", "sniff_delimiter", "text_of", "text_values", "to_floats",
+    "read_xlsx_table", "sheet_names", "sniff_delimiter", "map_distinct", "text_of", "text_values", "to_floats",
 ]
 
 # File suffix -> driver; one reader per driver (see _READERS at the end of the module).
@@ -172,6 +172,16 @@ def text_values(col: pd.Series) -> pd.Series:
         return col.fillna("").str.strip()
     text = col.astype(object).where(col.notna(), "")
     return text.map(str).str.strip()
+
+
+def map_distinct(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:
+    """``fn`` of every cell as an object array, called once per distinct value (missing cells give None).
+
+    >>> map_distinct(pd.Series(["a", "b", "a", None]), str.upper).tolist()
+    ['A', 'B', 'A', None]
+    """
+    codes, distinct = pd.factorize(values)
+    return np.array([*(fn(v) for v in distinct.tolist()), None], dtype=object)[codes]
 
 
 def parse_numbers(text: pd.Series) -> pd.Series:
@@ -669,10 +679,10 @@ def coerce_to_schema(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
             if folded.isin(_TRUE | _FALSE).all():
                 out[f.name] = folded.isin(_TRUE)
         else:  # one Python string per distinct value, shared by its cells (a 1,000,000-row register repeats a lot)
-            codes, distinct = pd.factorize(text)
-            terms = [None if v == "" else normalise_term(f.type, v) or v if f.type in VOCABULARIES else v
-                     for v in distinct.tolist()]
-            out[f.name] = pd.Series(np.array([*terms, None], dtype=object)[codes], index=out.index, dtype=object)
+            vocab = f.type if f.type in VOCABULARIES else None
+            terms = map_distinct(text, lambda v, vocab=vocab: None if v == "" else
+                                 (normalise_term(vocab, v) or v if vocab else v))
+            out[f.name] = pd.Series(terms, index=out.index, dtype=object)
     return out
 
 

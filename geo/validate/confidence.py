@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from geo.i18n import t
-from geo.readers import LAT_COLUMNS, LON_COLUMNS, X_COLUMNS, Y_COLUMNS, text_values
+from geo.readers import LAT_COLUMNS, LON_COLUMNS, X_COLUMNS, Y_COLUMNS, map_distinct, text_values
 from geo.schema import normalise_term
 from geo.validate.context import Context
 
@@ -17,8 +17,7 @@ _LOCATED_CONFIDENCES = ("high", "medium", "low")
 
 def _to_codes(vocab: str, text: pd.Series) -> np.ndarray:
     """Return the code of every value of ``text`` (None where unknown or blank)."""
-    codes, distinct = pd.factorize(text)  # each distinct value looked up once; -1 (missing) takes the None at the end
-    return np.array([*(normalise_term(vocab, v) for v in distinct), None], dtype=object)[codes]
+    return map_distinct(text, lambda v: normalise_term(vocab, v))
 
 
 def _column(c: Context, name: str) -> pd.Series:

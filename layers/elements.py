@@ -61,10 +61,13 @@ class QtmapLayer(Layer):
             self.add_child(ElementAddToElement(element_name=self.get_name(),
                                                element_parent_name=self._parent.get_name()),
                            name=self.get_name() + "_add")
-        script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(_RawScript(script), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+        root = self.get_root()
+        root.script.add_child(_RawScript(self._template.module.__dict__["script"](self, kwargs)), name=self.get_name())
+        for name, child in self._children.items():
+            if isinstance(child, ElementAddToElement):  # as text too: MacroElement.render compiles it as a template
+                root.script.add_child(_RawScript(child._template.module.__dict__["script"](child, kwargs)), name=name)
+            else:
+                child.render(**kwargs)
 
     def fresh_copy(self) -> QtmapLayer:
         """A new, unattached layer drawing the same data (the serialised data is shared, not rebuilt)."""

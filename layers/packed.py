@@ -47,7 +47,6 @@ class Packed:
     blob: bytes
     version: str
     index: pd.Index
-    n: int
 
 
 def version_of(key: object) -> str:
@@ -122,7 +121,7 @@ def pack(gdf: gpd.GeoDataFrame, lang: str, key: object, kind: str = "project",
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     text += b" " * (-len(text) % 4)
     raw = MAGIC + struct.pack("<I", len(text)) + text + b"".join(arrays)
-    return Packed(gzip.compress(raw, compresslevel=6, mtime=0), version_of(key), located.index, len(located))
+    return Packed(gzip.compress(raw, compresslevel=6, mtime=0), version_of(key), located.index)
 
 
 def unpack(blob: bytes) -> dict[str, object]:

@@ -42,7 +42,7 @@ def test_round_trip_keeps_every_located_row_and_its_values():
     p = pack(gdf, "vi", ("test", 1))
     back = unpack(p.blob)
     located = gdf[gdf.geometry.notna()]
-    assert back["n"] == p.n == len(located) == len(gdf) - 6
+    assert back["n"] == len(p.index) == len(located) == len(gdf) - 6
     assert list(p.index) == list(located.index)
     assert back["cols"]["id"] == list(located["id"])
     assert back["cols"]["_name"] == list(located["name_vi"])

@@ -584,8 +584,9 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 
 
 # --- page -----------------------------------------------------------------------------------------
-# The icon is not an emoji: checking one loads Streamlit's emoji catalog (~0.2 s of the first visit).
-st.set_page_config(page_title="qtmap – Quảng Trị", page_icon=":material/map:", layout="wide")
+# Streamlit's own icon: an emoji loads its emoji catalog (~0.2 s of the first visit), a Material icon comes from
+# Google's servers (the page must not ask the internet for anything).
+st.set_page_config(page_title="qtmap – Quảng Trị", layout="wide")
 static_assets()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
 store = None if os.environ.get("QTMAP_PROJECTS") else open_store(default_location())  # a file is read-only

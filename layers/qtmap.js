@@ -326,11 +326,11 @@
    * pile up most of their pixels cost one comparison. stamp() composites one sprite at integer device pixels
    * (clipped to the buffer); paint() puts the result on a canvas. The sprite's pixels come from
    * StampRaster.pixels. */
-  var OPAQUE = 1 / 512;
+  var OPAQUE = 1 / 512, RASTER_KEEP_MS = 5000;
   function StampRaster(width, height, previous) {
     var size = width * height * 4;
     this.w = width; this.h = height;
-    this.buf = previous && previous.buf.length === size ? previous.buf.fill(0) : new Float32Array(size);
+    this.buf = previous && previous.buf.length === size ? previous.buf.fill(0) : new Float32Array(size);  // 16 B/px
   }
   /* The non-transparent pixels of a sprite drawn on `g` (size × size): offsets and premultiplied RGBA. */
   StampRaster.pixels = function (g, size) {
@@ -455,6 +455,7 @@
       if (this._hover !== null) { map.getContainer().style.cursor = ""; }
       L.DomUtil.remove(this._front); L.DomUtil.remove(this._back);
       this._front = this._back = this._x0 = this._y0 = this._cells = this._todo = this._view = this._raster = null;
+      clearTimeout(this._rasterTimer);
       this._drawn = 0; this._hover = null;
     },
 
@@ -564,7 +565,12 @@
         this._frame = L.Util.requestAnimFrame(function () { this._frame = null; this._drawSlice(); }, this);
         return;
       }
-      if (raster) { raster.paint(ctx); this._raster = raster; }  // kept: the next redraw reuses its buffer
+      if (raster) {  // its buffer is kept for the next redraw (clearing it is cheaper than a new one) while
+        // redraws follow each other, and let go after RASTER_KEEP_MS without one (~12 MB for a 1128 x 672 map)
+        raster.paint(ctx); this._raster = raster;
+        clearTimeout(this._rasterTimer);
+        this._rasterTimer = setTimeout(function () { this._raster = null; }.bind(this), RASTER_KEEP_MS);
+      }
       this._todo = null;
       var shown = this._front;  // swap: the finished canvas goes in front
       this._front = this._back; this._back = shown;

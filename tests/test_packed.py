@@ -91,8 +91,8 @@ def test_selection_bits_are_exactly_the_filtered_rows():
     p = pack(gdf, "vi", ("test", 4))
     shown = apply_filters(gdf, Filters(sectors=("electricity", "mining")))
     bits = selection_bits(p.index, shown.index)
-    assert len(bits) == (p.n + 7) // 8
-    rows = rows_of(bits, p.n)
+    assert len(bits) == (len(p.index) + 7) // 8
+    rows = rows_of(bits, len(p.index))
     assert set(unpack(p.blob)["cols"]["id"][i] for i in rows) == set(shown[shown.geometry.notna()]["id"])
 
 

@@ -392,8 +392,9 @@
     // drawImage, whose per-call cost dominates in software rendering. Measured in headless Chromium (a
     // 1128 x 672 layer): 10,000 points 58-76 ms with drawImage, 38-63 ms with the buffer; 5,000 points 21-35
     // against 31-42 ms (the buffer's fixed cost: clearing and painting it); 100,000 points 541-723 against
-    // 171-202 ms.
-    options: { pane: "qtmapPoints", padding: 0.1, tolerance: 4, sliceMs: 30, rasterAbove: 7000 },
+    // 171-202 ms. The buffer holds 16 bytes a pixel (~12 MB for that layer): below 12,000 points, where it
+    // saves at most ~20 ms a redraw, the memory is not worth it.
+    options: { pane: "qtmapPoints", padding: 0.1, tolerance: 4, sliceMs: 30, rasterAbove: 12000 },
 
     initialize: function (data, opts, colourIdx, statusIdx, rows) {
       var n = data.lon.length, styles = [], byKey = {}, byCode = {}, i;

@@ -103,7 +103,7 @@ PIXELS = """async (rasterAbove) => {
 
 
 def test_the_pixel_buffer_stamps_what_drawimage_stamps(synthetic, offline_page):
-    """The bulk layer's JavaScript stamping (used from 7,000 points in view) against the canvas's drawImage."""
+    """The bulk layer's JavaScript stamping (used from 12,000 points in view) against the canvas's drawImage."""
     import numpy as np
 
     app, _ = synthetic

@@ -181,16 +181,15 @@ def packed_register(key: tuple[object, ...], _projects: gpd.GeoDataFrame, _timel
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def map_selection(key: tuple[object, ...], _packed: Packed, _projects: gpd.GeoDataFrame, _keep: np.ndarray,
-                  _on_map: np.ndarray, lang: str) -> tuple[bytes, dict[str, object]]:
+def map_selection(key: tuple[object, ...], _packed: Packed, _projects: gpd.GeoDataFrame, _keep: np.ndarray, lang: str
+                  ) -> tuple[bytes, dict[str, object]]:
     """The filter's result as the packed rows' bitset, and the legend of what it shows (per register and filter).
 
-    ``_keep``: the rows of ``_projects`` the filter keeps; ``_on_map``: those with a location.
+    ``_keep``: the rows of ``_projects`` the filter keeps (the legend counts those with a location itself).
     """
-    counted = [c for c in ("sector", "status") if c in _projects] + [_projects.geometry.name]  # what the legend counts
-    drawn = _projects.loc[_keep & _on_map, counted]
+    counted = [c for c in ("sector", "status") if c in _projects] + [_projects.geometry.name]  # what the legend reads
     return (selection_bits(_packed.index, _projects.index[_keep]),
-            legend_spec(drawn, lang, area_counts(load_layers(AREAS))))
+            legend_spec(_projects.loc[_keep, counted], lang, area_counts(load_layers(AREAS))))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -705,7 +704,7 @@ with tab_map:
               height=MAP_HEIGHT, use_container_width=True, key="map",
               center=view0[:2] if view0 else None, zoom=view0[2] if view0 else None, on_change=map_moved)
     packed = packed_register(data_key, projects, timeline, lang, store is not None and not replaced)
-    bits, legend = map_selection((*data_key, filter_key), packed, projects, keep, on_map, lang)
+    bits, legend = map_selection((*data_key, filter_key), packed, projects, keep, lang)
     legend = {**legend, "sections": [*legend["sections"], *(extra_section(x, lang) for x in extra)]}  # not cached
     feed_map(packed, bits, legend)
 

@@ -27,6 +27,11 @@ class _RawScript(Element):
         return self.text
 
 
+def _script(element: MacroElement, kwargs: dict[str, object]) -> str:
+    """The text of ``element``'s ``script`` macro (rendered once, not wrapped in a new template)."""
+    return element._template.module.__dict__["script"](element, kwargs)
+
+
 class QtmapLayer(Layer):
     """A map layer drawn by a qtmap.js function: ``qtmap.<function>(<args as JSON>...)``.
 
@@ -62,10 +67,10 @@ class QtmapLayer(Layer):
                                                element_parent_name=self._parent.get_name()),
                            name=self.get_name() + "_add")
         root = self.get_root()
-        root.script.add_child(_RawScript(self._template.module.__dict__["script"](self, kwargs)), name=self.get_name())
+        root.script.add_child(_RawScript(_script(self, kwargs)), name=self.get_name())
         for name, child in self._children.items():
             if isinstance(child, ElementAddToElement):  # as text too: MacroElement.render compiles it as a template
-                root.script.add_child(_RawScript(child._template.module.__dict__["script"](child, kwargs)), name=name)
+                root.script.add_child(_RawScript(_script(child, kwargs)), name=name)
             else:
                 child.render(**kwargs)
 

@@ -33,7 +33,7 @@ from geo import areaform, bundled, editform, stats
 from geo import areasession as area_session
 from geo import editsession as session
 from geo.extra import ExtraLayer
-from geo.filters import Filters, filter_mask, with_search_index
+from geo.filters import Filters, filter_mask, search_index, with_search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.memory import release_freed_memory
@@ -96,13 +96,22 @@ def register_source(store) -> tuple[object, ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def load_projects(source: tuple[object, ...]) -> gpd.GeoDataFrame:
-    """The project register (the store's, or QTMAP_PROJECTS), with its search index.
+    """The project register (the store's, or QTMAP_PROJECTS); its search text is made on the first text search.
 
     Reading it allocates several times what it keeps: the allocators give the rest back (geo/memory.py).
     """
-    projects = load_register(source[1]) if source[0] == "file" else with_search_index(open_store(source[1]).load())
+    projects = load_register(source[1], index=False) if source[0] == "file" else open_store(source[1]).load()
     release_freed_memory()
     return projects
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def search_text(source: tuple[object, ...]) -> pd.Series:
+    """The register's folded search text, one per row (geo.filters.search_index), made on the first text search.
+
+    Not with the first page: at 1,000,000 projects it takes ~4 s and ~0.3 GB that the map does not need.
+    """
+    return search_index(load_projects(source))
 
 
 @st.cache_resource(show_spinner=False)
@@ -167,7 +176,9 @@ def filtered(source: tuple[object, ...], year: int, key: tuple[tuple[str, str], 
     A mask, not the rows: the map needs only which rows and how many (a copy of 600,000 of 1,000,000 rows took
     ~0.4 s of a filter change and ~130 MB per cached filter); the statistics take their rows themselves.
     """
-    return filter_mask(projects_in_year(source, year), _filters, load_zones(AREAS))
+    projects = projects_in_year(source, year)
+    haystack = search_text(source).loc[projects.index] if _filters.query else None
+    return filter_mask(projects, _filters, load_zones(AREAS), haystack)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -587,7 +598,7 @@ def merge_box(store, report, uploaded, digest: str, lang: str) -> None:
 # Google's servers (the page must not ask the internet for anything).
 st.set_page_config(page_title="qtmap – Quảng Trị", layout="wide")
 static_assets()
-st.markdown(PAGE_CSS, unsafe_allow_html=True)
+st.html(PAGE_CSS)
 store = None if os.environ.get("QTMAP_PROJECTS") else open_store(default_location())  # a file is read-only
 register = register_source(store)
 AREAS = areas_source(store)  # the cached functions above read it: their keys hold the register's version

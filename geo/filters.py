@@ -186,7 +186,7 @@ def search_index(gdf: pd.DataFrame) -> pd.Series:
 
 def with_search_index(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return ``gdf`` with the search column precomputed (do this once, after loading)."""
-    out = gdf.copy()
+    out = gdf.copy(deep=False)  # copy-on-write: the new column is the only new data
     out[SEARCH_COLUMN] = search_index(out)
     return out
 
@@ -216,8 +216,12 @@ def apply_filters(projects: gpd.GeoDataFrame, filters: Filters,
     return projects[filter_mask(projects, filters, zones)]
 
 
-def filter_mask(projects: gpd.GeoDataFrame, filters: Filters, zones: gpd.GeoDataFrame | None = None) -> np.ndarray:
+def filter_mask(projects: gpd.GeoDataFrame, filters: Filters, zones: gpd.GeoDataFrame | None = None,
+                haystack: pd.Series | None = None) -> np.ndarray:
     """The boolean mask (one per row of ``projects``) of :func:`apply_filters`, without copying the rows.
+
+    ``haystack``: the rows' search text (:func:`search_index`), where the caller keeps it apart from the rows (the
+    app makes it on the first text search); else the rows' search column, else it is made here.
 
     >>> import pandas as pd
     >>> filter_mask(pd.DataFrame({"sector": ["electricity", "mining"]}), Filters(sectors=("mining",))).tolist()
@@ -237,7 +241,8 @@ def filter_mask(projects: gpd.GeoDataFrame, filters: Filters, zones: gpd.GeoData
         mask &= registered_by(projects, filters.year)
     if filters.query:
         needle = fold(filters.query)
-        haystack = projects[SEARCH_COLUMN] if SEARCH_COLUMN in projects else search_index(projects)
+        if haystack is None:
+            haystack = projects[SEARCH_COLUMN] if SEARCH_COLUMN in projects else search_index(projects)
         found = haystack.str.contains(needle, regex=False).to_numpy()
         if zones is not None and len(zones) and needle:  # a park or zone found by name brings its projects
             named = search_index(zones).str.contains(needle, regex=False).to_numpy()

@@ -116,7 +116,7 @@ def state_in_year(projects: pd.DataFrame, timeline: pd.DataFrame, year: int) -> 
     in_force = tl[tl["year"] <= int(year)].groupby("project_id", sort=False).tail(1).set_index("project_id")
     has_timeline = ids.isin(set(tl["project_id"])).to_numpy()
     keep = (has_timeline & ids.isin(set(in_force.index)).to_numpy()) | (~has_timeline & registered_by(projects, year))
-    out = projects[keep].copy()
+    out = projects.copy(deep=False) if keep.all() else projects[keep]  # copy-on-write: changed columns are copied
     out_ids = _ids(out)
     from_timeline = out_ids.isin(set(in_force.index))
     if from_timeline.any():

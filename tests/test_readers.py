@@ -463,7 +463,7 @@ def test_arrow_csv_reads_the_cells_csv_reads_or_declines(text):
     from geo.readers.header import columns_of
     from geo.readers.text import _arrow_columns
 
-    fast = _arrow_columns(text, ";" if ";" in text else ",")
+    fast = _arrow_columns(text.encode("utf-8"), ";" if ";" in text else ",")
     if text in SLOW_CSV_TEXTS:
         assert fast is None
         return

@@ -116,6 +116,14 @@ def test_latest_year_differs_from_the_register_only_where_the_sources_say_so(reg
     assert state.loc["P01", "status_note"] == register.set_index("id").loc["P01", "status_note"]
 
 
+@pytest.mark.parametrize("year", [2011, 2024])  # some projects left out; every project kept (a shallow copy)
+def test_the_register_is_left_as_it_was(register, timeline, year):
+    before = register.copy()
+    state = state_in_year(register, timeline, year)
+    state.loc[state.index[0], "name"] = "changed"
+    pd.testing.assert_frame_equal(register, before)  # copy-on-write: the state's changes are its own
+
+
 def test_state_keeps_the_frame_type_columns_and_order(register, timeline):
     state = state_in_year(register, timeline, 2011)
     assert isinstance(state, gpd.GeoDataFrame) and state.crs == register.crs

@@ -367,14 +367,15 @@ def layer_from_table(df: pd.DataFrame, crs: str | CRS | None = None, driver: str
     """
     rows_in = df.attrs.get("rows")
     reader_notes = list(df.attrs.get("notes", []))
-    df = df.copy()
+    df = df.copy(deep=False)  # copy-on-write: the caller's table stays as it was, no cell is copied
     df.columns = [str(c).strip() for c in df.columns]
     if "geometry" in df.columns and "wkt" not in df.columns:
         df = df.rename(columns={"geometry": "wkt"})  # WKT text; the placed geometry takes the name
-    cells = df.apply(text_values)
-    keep = (cells != "").any(axis=1).to_numpy() if len(df.columns) else np.zeros(len(df), bool)
+    keep = np.zeros(len(df), bool)
+    for column in range(len(df.columns)):  # a column at a time: 1,000,000 rows are not held twice
+        keep |= (text_values(df.iloc[:, column]) != "").to_numpy()
     rows = (np.asarray(rows_in) if rows_in is not None and len(rows_in) == len(df) else np.arange(len(df)) + 2)[keep]
-    df = df[keep].reset_index(drop=True)
+    df = (df if keep.all() else df[keep]).reset_index(drop=True)
     given = parse_crs(crs) if isinstance(crs, str) else crs
     coords = coordinate_columns([c for c in df.columns if not is_serial_column(c)], given)
     problems: list[Message] = []

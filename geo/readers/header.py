@@ -230,7 +230,8 @@ def table_from_grid(grid: list[list[str]] | list[pd.Series], merged_header: dict
             notes.append(Message(key, {"rows": ", ".join(map(str, rows)), "n": len(rows)}))
             left_out[key] = rows
     taken = body[keep]
-    frame = pd.DataFrame({name: c.iloc[taken].reset_index(drop=True) for name, c in zip(names, cols, strict=True)})
+    picked = slice(start, n) if keep.all() else taken  # a slice is a view (copy-on-write): 1,000,000 rows not copied
+    frame = pd.DataFrame({name: c.iloc[picked].reset_index(drop=True) for name, c in zip(names, cols, strict=True)})
     return Table(frame, (taken + first_row).astype(int), h + first_row, notes, left_out)
 
 

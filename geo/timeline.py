@@ -175,7 +175,7 @@ def with_timeline_text(projects: pd.DataFrame, timeline: pd.DataFrame, lang: str
     texts = timeline_text(timeline, lang, min_rows=2)
     if not texts:  # nothing to add (a register without timelines): no copy
         return projects
-    out = projects.copy()
+    out = projects.copy(deep=False)  # copy-on-write: only the new column is new data
     out[TIMELINE_COLUMN] = out["id"].astype(str).map(texts)
     return out
 

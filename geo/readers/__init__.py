@@ -660,7 +660,7 @@ def coerce_to_schema(gdf: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
     (['mechanical', 'thep'], [2004, <NA>])
 
     """
-    out = gdf.copy()
+    out = gdf.copy(deep=False)  # copy-on-write: only the columns cast below are new
     for f in KINDS[kind].fields:
         if f.name not in out.columns:
             continue

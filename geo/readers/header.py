@@ -170,13 +170,15 @@ def table_from_grid(grid: list[list[str]] | list[pd.Series], merged_header: dict
                     first_row: int = 1) -> Table:
     """Find the header of ``grid`` and return its records (see the module docstring).
 
-    ``grid`` is the sheet's rows, or its columns as :func:`columns_of` gives them (text Series of one length);
+    ``grid`` is the sheet's rows, or its columns as :func:`columns_of` gives them (text Series of one length: the
+    list's items are replaced by their stripped text);
     ``merged_header`` maps a column to the column whose merged cell covers it in the header row (XLSX);
     ``first_row`` is the spreadsheet number of ``grid[0]``. Everything runs column by column: only the rows
     that may be the header, a totals row or a note are looked at one by one.
     """
     cols = grid if grid and isinstance(grid[0], pd.Series) else columns_of(grid)
-    cols = [c.fillna("").str.strip() for c in cols]
+    for i, c in enumerate(cols):  # in place, a column at a time: the unstripped text goes as its copy comes
+        cols[i] = c.fillna("").str.strip()
     n = len(cols[0]) if cols else 0
     filled = np.array([(c != "").to_numpy() for c in cols]).reshape(len(cols), n)
     nonblank = np.flatnonzero(filled.any(axis=0))

@@ -185,16 +185,22 @@ def run(args: argparse.Namespace, log=print) -> dict[str, object]:
     results["meta"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-    if set(args.steps) == {"peers"}:  # only the peers: keep the rest of RESULTS.md as it is
+    write_report(results, args)
+    log(f"wrote {args.results} and {args.json} in {results['total_s']:.0f} s")
+    return results
+
+
+def write_report(results: dict, args: argparse.Namespace) -> None:
+    """RESULTS.md (and the README's peers table) from ``results``; a run of the peers alone keeps the rest as it is."""
+    steps = set((results.get("args") or {}).get("steps") or ())
+    if steps == {"peers"}:
         splice(args.results, peers_section(results))
     else:
         args.results.write_text(markdown(results), encoding="utf-8")
-        if "peers" in args.steps:
+        if "peers" in steps:
             splice(args.results, peers_section(results))
-    if "peers" in args.steps and args.readme.exists():
+    if "peers" in steps and args.readme.exists():
         splice(args.readme, peers_section(results))
-    log(f"wrote {args.results} and {args.json} in {results['total_s']:.0f} s")
-    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.report_only:
         raw = args.json or Path(args.out_dir) / "results.json"
-        args.results.write_text(markdown(json.loads(raw.read_text(encoding="utf-8"))), encoding="utf-8")
+        write_report(json.loads(raw.read_text(encoding="utf-8")), args)
         print(f"wrote {args.results} from {raw}")
         return 0
     run(args, log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True))

@@ -233,6 +233,28 @@ def test_peers_table_has_a_row_per_figure_and_says_what_failed(tmp_path):
     results["args"] = {"peer_repeat": 3, "peer_large": 1_000_000, "peer_repeat_large": 1}
     results["sizes"]["1000000"] = results["sizes"]["10000"]
     assert "Medians of 3 run(s), 1 at 1,000,000 (to keep the run short)" in table.peers_section(results)
+    assert "a quiet machine at the start" in table.peers_section(results)  # 1.0 at the start on 2 cores
+    results["meta"]["load_avg_start"] = [1.5, 1.0, 1.0]
+    assert "other work ran just before or alongside" in table.peers_section(results)
+
+
+def test_a_report_of_the_peers_alone_keeps_the_rest_of_the_results(tmp_path):
+    import argparse
+
+    from bench.peers import table
+    from bench.run import write_report
+
+    ok = {"first_s": 2.0, "change_s": 0.5, "sent_bytes": 2e6, "heap_bytes": 80e6, "server": {"rss": 300e6}}
+    results = {"meta": {"date": "d", "commit": "c", "cores": 2}, "args": {"peer_repeat": 1, "steps": ["peers"]},
+               "sizes": {"10000": {"peers": dict.fromkeys(("qtmap", "cluster"), ok)}}}
+    files = argparse.Namespace(results=tmp_path / "RESULTS.md", readme=tmp_path / "README.md")
+    for path in (files.results, files.readme):
+        path.write_text(f"{path.stem} top\n{table.BEGIN}\nold\n{table.END}\n{path.stem} tail\n", encoding="utf-8")
+    write_report(results, files)  # python -m bench.run --report-only after a run of --steps peers
+    for path in (files.results, files.readme):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith(f"{path.stem} top\n") and text.endswith(f"{path.stem} tail\n")
+        assert "old" not in text and "| 10,000 — first draw" in text
 
 
 @pytest.mark.browser

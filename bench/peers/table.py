@@ -68,11 +68,16 @@ def _chromium(results: dict) -> str:
 
 
 def _quiet(meta: dict) -> str:
-    """Whether the load average says the machine was quiet (at most half its cores busy at start and end)."""
-    loads = [v[0] for v in (meta.get("load_avg_start"), meta.get("load_avg_end")) if isinstance(v, list) and v]
-    if loads and max(loads) <= 0.5 * (meta.get("cores") or 1):
-        return "a quiet machine"
-    return "the machine was shared with other work, so every figure includes contention"
+    """What the load average says of the machine: quiet at the start (at most half its cores busy) or not.
+
+    The figure at the end counts the benchmark's own server and browser, so only the start's says whether other
+    work ran (its 1-minute average also counts work that ended just before).
+    """
+    start = meta.get("load_avg_start")
+    if isinstance(start, list) and start and start[0] <= 0.5 * (meta.get("cores") or 1):
+        return "a quiet machine at the start; the end figure counts the benchmark's own server and browser"
+    return ("the start figure says other work ran just before or alongside, which every figure may include; the end "
+            "figure counts the benchmark's own server and browser")
 
 
 def _repeats(results: dict) -> str:

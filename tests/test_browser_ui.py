@@ -18,12 +18,13 @@ from geo.register import load_register
 pytestmark = pytest.mark.browser
 
 FRAME = "iframe[title*='st_folium']"
+LAPTOP = {"width": 1366, "height": 657}  # a 1366×768 screen less Chromium's toolbars and the taskbar
 
 
 @pytest.fixture()
 def laptop(browser):
-    """A 1366×768 page, offline."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    """The page of a 1366×768 laptop's browser, offline."""
+    context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()
     local = ("http://127.0.0.1", "http://localhost", "file:", "data:", "blob:", "about:")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
@@ -98,7 +99,7 @@ def test_a_click_on_a_visible_project_opens_it_without_scrolling_the_page(server
     page = laptop
     frame = open_map(page, f"{server.url}/?lang=en&sector=electricity")
     box = map_box(page)
-    assert box["y"] + box["height"] > 768  # the map runs below the fold, as on a laptop
+    assert box["y"] + box["height"] > LAPTOP["height"]  # the map runs below the fold, as on a laptop
     p = load_register()
     row = p[(p["sector"] == "electricity") & p.geometry.notna()].iloc[0]
     lat, lon = row.geometry.y, row.geometry.x
@@ -107,7 +108,7 @@ def test_a_click_on_a_visible_project_opens_it_without_scrolling_the_page(server
         const c = m.unproject(m.project([{lat}, {lon}], z).add([0, 150]), z);
         m.setView(c, z, {{animate: false}}); }}""")
     x, y = screen_point(page, frame, lat, lon)
-    assert y < 768 - 20
+    assert y < LAPTOP["height"] - 20
     before = page.evaluate("() => document.querySelector('section.stMain, .main, [data-testid=stMain]').scrollTop")
     page.mouse.click(x, y)
     frame.locator(".qtmap-popup h4").wait_for(timeout=10_000)

@@ -6,7 +6,7 @@ import geopandas as gpd
 from shapely.geometry import Point, box
 
 from geo.bundled import load_zones
-from geo.filters import Filters, apply_filters, fold_series, search_index, with_search_index
+from geo.filters import Filters, apply_filters, filter_mask, fold_series, search_index, with_search_index
 from geo.register import load_register
 from geo.schema import fold
 
@@ -62,6 +62,17 @@ def test_precomputed_search_index_gives_the_same_result(register):
     for q in ("quan ngang", "dong", "hoa tho", "x"):
         expected = list(apply_filters(register, Filters(query=q))["id"])
         assert list(apply_filters(indexed, Filters(query=q))["id"]) == expected
+
+
+def test_a_search_text_kept_apart_gives_the_same_result(register):
+    haystack = search_index(register)  # as the app keeps it: made on the first text search
+    for q in ("quan ngang", "dong", "hoa tho", "x"):
+        expected = filter_mask(register, Filters(query=q), ZONES)
+        assert expected.any() or q == "x"
+        assert (filter_mask(register, Filters(query=q), ZONES, haystack) == expected).all()
+    blank = haystack.where(haystack.index != haystack.index[0], "")  # the haystack is what is searched
+    assert filter_mask(register, Filters(query="quan ngang"), ZONES, blank).sum() < \
+        filter_mask(register, Filters(query="quan ngang"), ZONES, haystack).sum()
 
 
 def test_fold_series_matches_fold():

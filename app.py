@@ -33,7 +33,7 @@ from geo import areaform, bundled, editform, stats
 from geo import areasession as area_session
 from geo import editsession as session
 from geo.extra import ExtraLayer
-from geo.filters import Filters, filter_mask, search_index, with_search_index
+from geo.filters import Filters, filter_mask, search_index
 from geo.formats import FAMILIES, FORMATS, OutputFormat, suffixes
 from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.memory import release_freed_memory
@@ -690,7 +690,7 @@ data_key: tuple[object, ...] = (register, year, lang)  # what the packed registe
 if replaced:
     data_key = ("upload", upload_sha256, uploaded.name, up_crs, up_multi, up_sheet, year, lang)
     timeline = empty_timeline()
-    projects = state_in_year(with_search_index(user_layer), timeline, year)
+    projects = state_in_year(user_layer, timeline, year)  # filter_mask makes its search text for a text search
     keep, on_map = filter_mask(projects, filters, zones), located(projects).to_numpy()
 # An upload drawn as an extra layer is part of the map: legend, caption, statistics and every download.
 extra = (ExtraLayer(uploaded.name, up_kind, user_layer),) if user_layer is not None and not replaced else ()

@@ -91,6 +91,17 @@ def test_an_upload_that_replaces_the_register_is_no_extra_layer():
     assert t("extra_stats", "en", title=title) not in [s.value for s in at.subheader]
 
 
+def test_a_text_search_finds_the_projects_of_an_upload_that_replaces_the_register():
+    at = upload("en")
+    at.checkbox(key="upload_replace").check().run()
+    at.text_input(key="q").set_value("nha may nuoc").run()  # folded: "Nhà máy nước" A and B
+    assert not at.exception
+    caption = [c.value for c in at.tabs[0].caption][0]
+    assert caption.startswith(t("n_shown", "en", shown=2, total=3)), caption  # U4 ("steel", no sector code) is left out
+    at.text_input(key="q").set_value("").run()
+    assert [c.value for c in at.tabs[0].caption][0].startswith(t("n_shown", "en", shown=3, total=3))
+
+
 def test_an_area_conflict_offers_a_pick_per_field_both_editors_changed(tmp_path, monkeypatch):
     """Two editors change a cluster's notes; the second gets the conflict box with a pick for notes.
 
